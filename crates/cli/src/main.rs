@@ -1,0 +1,166 @@
+//! `postcraft`: the studio's engine from the command line, for batch work, tests and benches.
+
+mod bench;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use postcraft_engine::{CheckLevel, Engine, EngineConfig, FACES_MODEL, GenerateFacesRequest, IpcError};
+
+/// Postcraft Studio's engine, headless: check the set-up, manage models, generate media.
+#[derive(Debug, Parser)]
+#[command(name = "postcraft", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check the runtime library, models and hashes, graphics adapter and audio device.
+    /// Exits 0 when the studio can run (no GPU or no sound card are only warnings).
+    Doctor,
+    /// List or verify the models of the manifest.
+    Models {
+        #[command(subcommand)]
+        command: ModelsCommand,
+    },
+    /// Generate images.
+    Image {
+        #[command(subcommand)]
+        command: ImageCommand,
+    },
+    /// Time a model against the same file in another runtime (used by bench/*.py).
+    #[command(hide = true)]
+    Bench {
+        #[command(subcommand)]
+        command: bench::BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ModelsCommand {
+    /// List every model with its kind, file and source package.
+    List,
+    /// Check each model file against the manifest's SHA-256. Exits 1 if any fails.
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
+enum ImageCommand {
+    /// Generate images and write them as PNG files named `<model>-<seed>-<index>.png`.
+    /// The same seed writes the same bytes.
+    Generate {
+        /// The model: `faces` (the DCGAN face generator).
+        #[arg(long, default_value = "faces")]
+        model: String,
+        /// How many images.
+        #[arg(long, default_value_t = 4)]
+        count: u32,
+        /// The random seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// The folder to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("POSTCRAFT_LOG").unwrap_or_else(|_| "off".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let engine = Engine::open(EngineConfig::from_env());
+    match cli.command {
+        Command::Doctor => doctor(&engine),
+        Command::Models { command: ModelsCommand::List } => models_list(&engine),
+        Command::Models { command: ModelsCommand::Verify } => models_verify(&engine),
+        Command::Image { command: ImageCommand::Generate { model, count, seed, out } } => {
+            image_generate(&engine, &model, count, seed, &out)
+        }
+        Command::Bench { command } => bench::run(&engine, command),
+    }
+}
+
+fn doctor(engine: &Engine) -> anyhow::Result<ExitCode> {
+    let report = engine.doctor();
+    for check in &report.checks {
+        let mark = match check.level {
+            CheckLevel::Ok => "OK  ",
+            CheckLevel::Warning => "WARN",
+            CheckLevel::Error => "FAIL",
+        };
+        println!("{mark} {:<20} {}", check.name, check.detail);
+    }
+    if report.can_run() {
+        println!("The studio can run.");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("The studio cannot run its models: fix the FAIL lines (the set-up command `./scripts/run` installs what is missing).");
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+fn models_list(engine: &Engine) -> anyhow::Result<ExitCode> {
+    let registry = engine.registry().map_err(anyhow_ipc)?;
+    for model in &registry.manifest().models {
+        let source = model
+            .source
+            .as_ref()
+            .map(|s| s.describe())
+            .unwrap_or_else(|| "trained by us".to_owned());
+        println!("{:<16} {:<16} {:<24} {}", model.id, model.kind.as_str(), model.file, source);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn models_verify(engine: &Engine) -> anyhow::Result<ExitCode> {
+    let registry = engine.registry().map_err(anyhow_ipc)?;
+    let mut failed = 0;
+    for model in &registry.manifest().models {
+        match registry.verify(model.id.as_str()) {
+            Ok((_, path)) => println!("OK   {:<16} {}", model.id, path.display()),
+            Err(error) => {
+                failed += 1;
+                println!("FAIL {:<16} {}: {error}", model.id, error.code());
+            }
+        }
+    }
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn image_generate(engine: &Engine, model: &str, count: u32, seed: u64, out: &std::path::Path) -> anyhow::Result<ExitCode> {
+    if model != "faces" && model != FACES_MODEL {
+        bail!("unknown image model `{model}`; available: faces");
+    }
+    let images = engine.generate_faces_now(&GenerateFacesRequest { count, seed }).map_err(anyhow_ipc)?;
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    for (index, image) in images.iter().enumerate() {
+        let path = out.join(format!("faces-{seed}-{index:04}.png"));
+        let png = postcraft_engine::encode_png(image).map_err(anyhow_ipc)?;
+        std::fs::write(&path, png).with_context(|| format!("writing {}", path.display()))?;
+        println!("{}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn anyhow_ipc(error: IpcError) -> anyhow::Error {
+    anyhow::anyhow!("{} ({})", error.message, error.code)
+}

@@ -1,0 +1,64 @@
+//! Generation of the UI's TypeScript bindings.
+//!
+//! `cargo test -p postcraft-core` fails when `ui/src/lib/ipc/bindings.ts` differs from what
+//! these types generate; `UPDATE_BINDINGS=1 cargo test -p postcraft-core bindings` rewrites it.
+
+use ts_rs::{Config, TS};
+
+use crate::ipc::{AppStatus, GenerateFacesRequest, JobEvent, JobOutcome, ModelStatus, RuntimeStatus};
+use crate::{ErrorCode, IpcError, JobId, ModelId};
+
+/// Where the generated file lives, relative to the workspace root.
+pub const BINDINGS_PATH: &str = "ui/src/lib/ipc/bindings.ts";
+
+/// The whole bindings file, deterministic for a given set of types.
+pub fn typescript_bindings() -> String {
+    let config = Config::default();
+    let declarations = [
+        JobId::decl(&config),
+        ModelId::decl(&config),
+        ErrorCode::decl(&config),
+        IpcError::decl(&config),
+        RuntimeStatus::decl(&config),
+        ModelStatus::decl(&config),
+        AppStatus::decl(&config),
+        GenerateFacesRequest::decl(&config),
+        JobOutcome::decl(&config),
+        JobEvent::decl(&config),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types in crates/core by `UPDATE_BINDINGS=1 cargo test -p postcraft-core bindings`.\n// Do not edit by hand: a test fails when this file is stale.\n\n",
+    );
+    for declaration in declarations {
+        out.push_str("export ");
+        out.push_str(&declaration);
+        out.push_str("\n\n");
+    }
+    out.push_str(&format!(
+        "export const MAX_FACE_COUNT = {};\nexport const MAX_SEED = {};\n",
+        GenerateFacesRequest::MAX_COUNT,
+        GenerateFacesRequest::MAX_SEED
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn bindings_are_up_to_date() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(BINDINGS_PATH);
+        let fresh = typescript_bindings();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::create_dir_all(path.parent().expect("has a parent")).expect("create dir");
+            std::fs::write(&path, &fresh).expect("write bindings");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "{BINDINGS_PATH} is stale: run `UPDATE_BINDINGS=1 cargo test -p postcraft-core bindings` and commit it"
+        );
+    }
+}

@@ -1,0 +1,91 @@
+//! The error contract between the engine and its front ends.
+//!
+//! Library crates keep their own `thiserror` enums; each maps onto one [`ErrorCode`] here. The
+//! codes are stable: the UI branches on them, so a code is added only when a front end needs to
+//! act differently on it, and never renamed.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Stable error codes the UI can branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    /// The ONNX Runtime library could not be found or opened.
+    RuntimeMissing,
+    /// The ONNX Runtime library was found but is of an unsupported version or is not a runtime.
+    RuntimeIncompatible,
+    /// The model manifest is missing or malformed.
+    ManifestInvalid,
+    /// No model with that id, or its file is missing on disk.
+    ModelMissing,
+    /// The model file's SHA-256 differs from the manifest: wrong or tampered file.
+    ModelHashMismatch,
+    /// The model file could not be loaded as ONNX, or its inputs/outputs differ from the manifest.
+    ModelInvalid,
+    /// A model run failed.
+    InferenceFailed,
+    /// The request's parameters are out of range.
+    InvalidRequest,
+    /// No job with that id (finished long ago, or never existed).
+    JobNotFound,
+    /// Reading or writing a file failed.
+    Io,
+    /// A bug: an invariant did not hold. Reported, never a panic across IPC.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The code as the UI sees it (`"MODEL_HASH_MISMATCH"`), also used by the CLI's messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RuntimeMissing => "RUNTIME_MISSING",
+            Self::RuntimeIncompatible => "RUNTIME_INCOMPATIBLE",
+            Self::ManifestInvalid => "MANIFEST_INVALID",
+            Self::ModelMissing => "MODEL_MISSING",
+            Self::ModelHashMismatch => "MODEL_HASH_MISMATCH",
+            Self::ModelInvalid => "MODEL_INVALID",
+            Self::InferenceFailed => "INFERENCE_FAILED",
+            Self::InvalidRequest => "INVALID_REQUEST",
+            Self::JobNotFound => "JOB_NOT_FOUND",
+            Self::Io => "IO",
+            Self::Internal => "INTERNAL",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error as it crosses IPC: `{ code, message }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct IpcError {
+    /// What kind of failure, for the UI to branch on.
+    pub code: ErrorCode,
+    /// A sentence for a person: what went wrong and, where known, what to do.
+    pub message: String,
+}
+
+impl IpcError {
+    /// Builds an error from a code and a message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_serializes_as_its_stable_string() {
+        for code in [ErrorCode::RuntimeMissing, ErrorCode::ModelHashMismatch, ErrorCode::Internal] {
+            let json = serde_json::to_string(&code).expect("serializable");
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+}

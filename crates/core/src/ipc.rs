@@ -1,0 +1,163 @@
+//! Requests, replies and job events exchanged with the UI.
+//!
+//! Field names are camelCase on the wire, as TypeScript expects. Binary payloads (images) never
+//! travel in these types: an [`JobEvent::Image`] carries a URL of the app's `postcraft:` scheme,
+//! which serves the bytes.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{IpcError, JobId, ModelId};
+
+/// What the studio has loaded, for the status line and `postcraft doctor`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppStatus {
+    /// The app's version.
+    pub version: String,
+    /// The ONNX Runtime library.
+    pub runtime: RuntimeStatus,
+    /// Every model in the manifest, in manifest order.
+    pub models: Vec<ModelStatus>,
+}
+
+/// Whether the ONNX Runtime library is loaded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RuntimeStatus {
+    /// The library's path, as tried.
+    pub path: String,
+    /// The runtime's version once loaded (for example "1.31.1").
+    pub version: Option<String>,
+    /// Why it is not loaded.
+    pub error: Option<IpcError>,
+}
+
+/// One model of the manifest and whether it is usable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelStatus {
+    /// The manifest id.
+    pub id: ModelId,
+    /// A name for people.
+    pub name: String,
+    /// The manifest kind (`image-gan`, `text-generation`, ...).
+    pub kind: String,
+    /// The licence line of the manifest, shown next to generated media.
+    pub licence: String,
+    /// True once the file was verified against its SHA-256 and opened by the runtime.
+    pub loaded: bool,
+    /// Why it is not usable.
+    pub error: Option<IpcError>,
+}
+
+/// Ask for `count` generated faces; the same `seed` gives the same faces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GenerateFacesRequest {
+    /// How many images, 1 to [`GenerateFacesRequest::MAX_COUNT`].
+    pub count: u32,
+    /// The random seed; each image `i` uses the latent drawn for `(seed, i)`.
+    #[ts(type = "number")]
+    pub seed: u64,
+}
+
+impl GenerateFacesRequest {
+    /// The largest batch one request may ask for.
+    pub const MAX_COUNT: u32 = 1024;
+    /// The largest seed, kept within JavaScript's exact integers.
+    pub const MAX_SEED: u64 = (1 << 53) - 1;
+}
+
+/// How a job ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", tag = "state")]
+pub enum JobOutcome {
+    /// Every item was produced.
+    Completed,
+    /// The creator cancelled it; items already streamed stay valid.
+    Cancelled,
+    /// It failed; items already streamed stay valid.
+    Failed {
+        /// Why.
+        error: IpcError,
+    },
+}
+
+/// What a running job streams to the UI, in order: `started`, then `progress` and `image`
+/// interleaved, then exactly one `finished`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", tag = "event")]
+pub enum JobEvent {
+    /// The job was accepted.
+    #[serde(rename_all = "camelCase")]
+    Started {
+        /// Its id.
+        job_id: JobId,
+        /// How many items it will produce.
+        total: u32,
+    },
+    /// Progress, throttled to a few updates a second.
+    #[serde(rename_all = "camelCase")]
+    Progress {
+        /// Its id.
+        job_id: JobId,
+        /// Items done.
+        done: u32,
+        /// Items in all.
+        total: u32,
+        /// Estimated milliseconds left, once at least one item is done.
+        eta_ms: Option<u32>,
+    },
+    /// One generated image, served by the app at `url`.
+    #[serde(rename_all = "camelCase")]
+    Image {
+        /// Its id.
+        job_id: JobId,
+        /// The item's index within the job.
+        index: u32,
+        /// Where the UI fetches the PNG (the app's custom scheme).
+        url: String,
+        /// The image's own width in pixels.
+        width: u32,
+        /// The image's own height in pixels.
+        height: u32,
+    },
+    /// The job ended.
+    #[serde(rename_all = "camelCase")]
+    Finished {
+        /// Its id.
+        job_id: JobId,
+        /// Items produced.
+        done: u32,
+        /// How it ended.
+        outcome: JobOutcome,
+    },
+}
+
+impl JobEvent {
+    /// The job the event belongs to.
+    pub fn job_id(&self) -> JobId {
+        match self {
+            Self::Started { job_id, .. }
+            | Self::Progress { job_id, .. }
+            | Self::Image { job_id, .. }
+            | Self::Finished { job_id, .. } => *job_id,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finished_event_has_the_shape_the_ui_reads() {
+        let event = JobEvent::Finished { job_id: JobId(7), done: 3, outcome: JobOutcome::Cancelled };
+        let json = serde_json::to_value(&event).expect("serializable");
+        assert_eq!(
+            json,
+            serde_json::json!({"event": "finished", "jobId": 7, "done": 3, "outcome": {"state": "cancelled"}})
+        );
+    }
+}

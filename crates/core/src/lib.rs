@@ -1,0 +1,13 @@
+//! Domain types shared by every Postcraft Studio crate and every front end.
+//!
+//! This crate does no I/O. The types that cross the IPC boundary derive [`ts_rs::TS`]; the
+//! TypeScript bindings in `ui/src/lib/ipc/bindings.ts` are generated from them by
+//! [`bindings::typescript_bindings`] and checked for staleness by a test.
+
+pub mod bindings;
+pub mod error;
+pub mod ids;
+pub mod ipc;
+
+pub use error::{ErrorCode, IpcError};
+pub use ids::{JobId, ModelId};

@@ -1,0 +1,115 @@
+//! `postcraft doctor`: is everything the studio needs here, and if not, why.
+
+use postcraft_infer::registry::sha256_file;
+
+use crate::Engine;
+
+/// How much a failed check matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckLevel {
+    /// Fine.
+    Ok,
+    /// Missing, but the studio runs without it (no GPU, no sound card).
+    Warning,
+    /// The studio cannot run its models.
+    Error,
+}
+
+/// One line of the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// What was checked.
+    pub name: String,
+    /// The verdict.
+    pub level: CheckLevel,
+    /// What was found, or why it failed and what to do.
+    pub detail: String,
+}
+
+/// Every check, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoctorReport {
+    /// The checks.
+    pub checks: Vec<Check>,
+}
+
+impl DoctorReport {
+    /// True when no check is an error: the studio can run.
+    pub fn can_run(&self) -> bool {
+        self.checks.iter().all(|c| c.level != CheckLevel::Error)
+    }
+}
+
+impl Engine {
+    /// Checks the runtime library, every model and its hash, the graphics adapter and the audio
+    /// output. Takes up to a second (adapter discovery, hashing): call it off the UI thread.
+    pub fn doctor(&self) -> DoctorReport {
+        let mut checks = Vec::new();
+        let status = self.status();
+        let runtime_detail = match (&status.runtime.version, &status.runtime.error) {
+            (Some(version), _) => {
+                let pinned = self.registry().ok().map(|r| r.manifest().runtime.clone());
+                let hash = match pinned {
+                    Some(pinned) if status.runtime.path.ends_with(&pinned.file) => match sha256_file(std::path::Path::new(&status.runtime.path)) {
+                        Ok(actual) if actual == pinned.sha256 => ", SHA-256 matches the manifest".to_owned(),
+                        Ok(_) => ", SHA-256 differs from the manifest's (a different build)".to_owned(),
+                        Err(e) => format!(", could not hash it: {e}"),
+                    },
+                    _ => String::new(),
+                };
+                Ok(format!("ONNX Runtime {version} at {}{hash}", status.runtime.path))
+            }
+            (None, Some(error)) => Err(format!("{}: {}", error.code, error.message)),
+            (None, None) => Err("not loaded".to_owned()),
+        };
+        checks.push(match runtime_detail {
+            Ok(detail) => Check { name: "runtime".into(), level: CheckLevel::Ok, detail },
+            Err(detail) => Check { name: "runtime".into(), level: CheckLevel::Error, detail },
+        });
+
+        match self.registry() {
+            Ok(registry) => checks.push(Check {
+                name: "manifest".into(),
+                level: CheckLevel::Ok,
+                detail: format!("{} models listed, files in {}", registry.manifest().models.len(), registry.models_dir().display()),
+            }),
+            Err(error) => {
+                checks.push(Check { name: "manifest".into(), level: CheckLevel::Error, detail: error.message });
+            }
+        }
+        for model in &status.models {
+            checks.push(match &model.error {
+                None => Check {
+                    name: format!("model {}", model.id),
+                    level: CheckLevel::Ok,
+                    detail: format!("{} ({}), hash verified, loaded", model.name, model.kind),
+                },
+                Some(error) => Check {
+                    name: format!("model {}", model.id),
+                    level: CheckLevel::Error,
+                    detail: format!("{}: {}", error.code, error.message),
+                },
+            });
+        }
+
+        checks.push(match postcraft_render::probe_adapter() {
+            Ok(adapter) => Check {
+                name: "graphics".into(),
+                level: CheckLevel::Ok,
+                detail: format!(
+                    "{} via {} ({}{})",
+                    adapter.name,
+                    adapter.backend,
+                    adapter.device_type,
+                    if adapter.is_cpu { ", CPU renderer: previews are slower" } else { "" }
+                ),
+            },
+            Err(error) => Check { name: "graphics".into(), level: CheckLevel::Warning, detail: error.to_string() },
+        });
+        checks.push(match postcraft_audio::probe_output() {
+            Ok(device) => Check { name: "audio".into(), level: CheckLevel::Ok, detail: format!("default output opens ({device})") },
+            Err(error) => Check { name: "audio".into(), level: CheckLevel::Warning, detail: error.to_string() },
+        });
+        DoctorReport { checks }
+    }
+}

@@ -1,0 +1,171 @@
+//! The engine: state shared by every request, and its status.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use postcraft_core::ipc::{AppStatus, ModelStatus, RuntimeStatus};
+use postcraft_core::{IpcError, JobId};
+use postcraft_infer::gan::FaceGenerator;
+use postcraft_infer::{InferError, ModelKind, ModelRegistry, Runtime};
+use postcraft_jobs::JobManager;
+
+use crate::{EngineConfig, MediaStore};
+
+/// The facade. Cheap to share behind an `Arc`; every method may be called from any thread, and
+/// none blocks for longer than a model load (call it off the UI thread all the same).
+#[derive(Debug)]
+pub struct Engine {
+    config: EngineConfig,
+    registry: Result<ModelRegistry, IpcError>,
+    jobs: JobManager,
+    media: MediaStore,
+    /// The last load attempt's failure; cleared by [`Engine::reload`].
+    runtime_error: Mutex<Option<IpcError>>,
+    /// Loaded generators, kept warm, and the errors of failed loads (until a reload).
+    generators: Mutex<HashMap<String, Result<Arc<FaceGenerator>, IpcError>>>,
+}
+
+impl Engine {
+    /// Opens an engine. Never fails: what is missing shows up in [`Engine::status`] and as the
+    /// error of the requests that need it, so the studio can open and explain.
+    pub fn open(config: EngineConfig) -> Self {
+        let registry = ModelRegistry::open(&config.manifest_path, &config.models_dir).map_err(IpcError::from);
+        if let Err(error) = &registry {
+            tracing::error!("{error}");
+        }
+        Self {
+            config,
+            registry,
+            jobs: JobManager::new(),
+            media: MediaStore::default(),
+            runtime_error: Mutex::new(None),
+            generators: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The configuration it was opened with.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// The model registry, or why the manifest is unusable.
+    pub fn registry(&self) -> Result<&ModelRegistry, IpcError> {
+        self.registry.as_ref().map_err(Clone::clone)
+    }
+
+    /// The job manager.
+    pub fn jobs(&self) -> &JobManager {
+        &self.jobs
+    }
+
+    /// Generated media, for the shell's custom scheme.
+    pub fn media(&self) -> &MediaStore {
+        &self.media
+    }
+
+    /// Asks a running job to stop; false when it is not running (it may have just ended, and
+    /// its `finished` event tells how).
+    pub fn request_cancel(&self, id: JobId) -> bool {
+        self.jobs.cancel(id).is_ok()
+    }
+
+    /// The runtime, loading it on first use. A failure is remembered (and not retried on every
+    /// call) until [`Engine::reload`].
+    pub fn runtime(&self) -> Result<Runtime, IpcError> {
+        if let Some(runtime) = Runtime::loaded() {
+            return Ok(runtime);
+        }
+        let mut error = self.runtime_error.lock();
+        if let Some(error) = error.as_ref() {
+            return Err(error.clone());
+        }
+        let path = Runtime::resolve_path(&self.config.runtime_path);
+        Runtime::load(&path).map_err(|e| {
+            let e = IpcError::from(e);
+            tracing::error!("{e}");
+            *error = Some(e.clone());
+            e
+        })
+    }
+
+    /// Forgets failed loads so the next request tries again (after the user fixed the set-up).
+    pub fn reload(&self) {
+        *self.runtime_error.lock() = None;
+        self.generators.lock().retain(|_, loaded| loaded.is_ok());
+    }
+
+    /// The generator of an `image-gan` model, loaded once (verified against the manifest first)
+    /// and kept warm.
+    pub fn face_generator(&self, id: &str) -> Result<Arc<FaceGenerator>, IpcError> {
+        let mut generators = self.generators.lock();
+        if let Some(loaded) = generators.get(id) {
+            return loaded.clone();
+        }
+        let loaded = self.load_generator(id);
+        if let Err(error) = &loaded {
+            tracing::error!(model = id, "{error}");
+        }
+        // A missing runtime is not remembered per model: fixing the runtime must be enough.
+        if !matches!(&loaded, Err(e) if e.code == postcraft_core::ErrorCode::RuntimeMissing || e.code == postcraft_core::ErrorCode::RuntimeIncompatible) {
+            generators.insert(id.to_owned(), loaded.clone());
+        }
+        loaded
+    }
+
+    fn load_generator(&self, id: &str) -> Result<Arc<FaceGenerator>, IpcError> {
+        let registry = self.registry()?;
+        let (spec, path) = registry.verify(id)?;
+        if spec.kind != ModelKind::ImageGan {
+            return Err(InferError::ModelInvalid { path, reason: format!("`{id}` is not an image-gan model") }.into());
+        }
+        let runtime = self.runtime()?;
+        Ok(Arc::new(FaceGenerator::load(&runtime, spec, &path, self.config.session)?))
+    }
+
+    /// The runtime and every model: loads what is not loaded yet (models of kinds that have no
+    /// pipeline yet are verified only).
+    pub fn status(&self) -> AppStatus {
+        let runtime = match self.runtime() {
+            Ok(runtime) => RuntimeStatus {
+                path: runtime.info().path.display().to_string(),
+                version: Some(runtime.info().version.clone()),
+                error: None,
+            },
+            Err(error) => RuntimeStatus {
+                path: Runtime::resolve_path(&self.config.runtime_path).display().to_string(),
+                version: None,
+                error: Some(error),
+            },
+        };
+        let models = match self.registry() {
+            Ok(registry) => registry
+                .manifest()
+                .models
+                .iter()
+                .map(|spec| {
+                    let result = match spec.kind {
+                        ModelKind::ImageGan => self.face_generator(spec.id.as_str()).map(drop),
+                        _ => registry.verify(spec.id.as_str()).map(drop).map_err(IpcError::from),
+                    };
+                    ModelStatus {
+                        id: spec.id.clone(),
+                        name: spec.name.clone(),
+                        kind: spec.kind.as_str().to_owned(),
+                        licence: spec.licence.clone(),
+                        loaded: result.is_ok(),
+                        error: result.err(),
+                    }
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        AppStatus { version: env!("CARGO_PKG_VERSION").to_owned(), runtime, models }
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.jobs.cancel_all();
+    }
+}

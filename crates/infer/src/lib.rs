@@ -1,0 +1,18 @@
+//! Model inference for Postcraft Studio: loading the ONNX Runtime library, the model manifest
+//! and its verification, and one pipeline per model kind.
+//!
+//! Every model goes through the same path: the [`manifest`] names its file and SHA-256, the
+//! [`registry`] verifies the file before the [`runtime`] opens it, and a pipeline (for now
+//! [`gan::FaceGenerator`]) owns the session. A session has one owner: its `run` takes `&mut`,
+//! so pipelines keep it behind a mutex and are loaded once, then kept warm.
+
+pub mod error;
+pub mod gan;
+pub mod manifest;
+pub mod registry;
+pub mod runtime;
+
+pub use error::InferError;
+pub use manifest::{Manifest, ModelKind, ModelSpec};
+pub use registry::ModelRegistry;
+pub use runtime::{Runtime, RuntimeInfo, SessionOptions};

@@ -1,0 +1,65 @@
+//! The IPC commands. Each is async and moves engine work to a blocking thread, so neither the
+//! UI thread nor a tokio worker waits on a model.
+
+use std::sync::Arc;
+
+use postcraft_core::ipc::{AppStatus, GenerateFacesRequest, JobEvent};
+use postcraft_core::{ErrorCode, IpcError, JobId};
+use postcraft_engine::{Engine, EventSink};
+use tauri::ipc::Channel;
+
+use crate::state::EngineState;
+
+async fn blocking<T: Send + 'static>(
+    engine: &EngineState,
+    work: impl FnOnce(&Arc<Engine>) -> Result<T, IpcError> + Send + 'static,
+) -> Result<T, IpcError> {
+    let engine = Arc::clone(&engine.0);
+    tauri::async_runtime::spawn_blocking(move || work(&engine))
+        .await
+        .map_err(|e| IpcError::new(ErrorCode::Internal, format!("the engine task stopped: {e}")))?
+}
+
+/// The runtime and models, for the status line. The UI asks once it has painted, so the first
+/// call marks the cold start's end.
+#[tauri::command]
+pub async fn app_status(engine: tauri::State<'_, EngineState>) -> Result<AppStatus, IpcError> {
+    static FIRST_CALL: std::sync::Once = std::sync::Once::new();
+    FIRST_CALL.call_once(|| {
+        if let Some(started) = crate::STARTED.get() {
+            tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "first paint: the UI asked for the status");
+        }
+    });
+    blocking(&engine, |engine| Ok(engine.status())).await
+}
+
+/// Starts a face-generation job; its events stream over `on_event`.
+#[tauri::command]
+pub async fn generate_faces(
+    engine: tauri::State<'_, EngineState>,
+    request: GenerateFacesRequest,
+    on_event: Channel<JobEvent>,
+) -> Result<JobId, IpcError> {
+    let sink: EventSink = Arc::new(move |event| {
+        if let Err(error) = on_event.send(event) {
+            tracing::warn!("a job event could not reach the UI: {error}");
+        }
+    });
+    blocking(&engine, move |engine| engine.generate_faces(request, sink)).await
+}
+
+/// Asks a job to stop; false when it is no longer running.
+#[tauri::command]
+pub async fn cancel_job(engine: tauri::State<'_, EngineState>, job_id: JobId) -> Result<bool, IpcError> {
+    Ok(engine.0.request_cancel(job_id))
+}
+
+/// Retries loading what failed (after the user re-ran the set-up) and returns the new status.
+#[tauri::command]
+pub async fn reload_engine(engine: tauri::State<'_, EngineState>) -> Result<AppStatus, IpcError> {
+    blocking(&engine, |engine| {
+        engine.reload();
+        Ok(engine.status())
+    })
+    .await
+}

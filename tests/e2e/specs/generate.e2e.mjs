@@ -1,0 +1,84 @@
+// Generating faces with the real model: the images arrive through the app's postcraft: scheme,
+// and the same seed gives the same pixels.
+
+import {
+  byTestId,
+  faceCount,
+  faceDigests,
+  faceImages,
+  jobStateText,
+  screenshot,
+  typeNumber,
+  waitForJobState,
+  waitForStudioReady,
+} from './helpers.mjs';
+
+const COUNT = 6;
+const SEED = 42;
+
+/** Sets count and seed, clicks Generate, waits for COUNT faces and "Done". */
+async function generate() {
+  await typeNumber('face-count', COUNT);
+  await typeNumber('face-seed', SEED);
+  await expect($(byTestId('face-count-error'))).not.toBeExisting();
+  await expect($(byTestId('face-seed-error'))).not.toBeExisting();
+  await $(byTestId('generate-button')).click();
+
+  await browser.waitUntil(async () => (await faceCount()) === COUNT && (await jobStateText()).includes('Done'), {
+    timeout: 60_000,
+    interval: 100,
+    timeoutMsg: `expected ${COUNT} faces and "Done"; got ${await faceCount()} faces, state "${await jobStateText()}"`,
+  });
+  await waitForJobState('Done');
+  expect(await jobStateText()).toBe(`Done: ${COUNT} faces`);
+
+  // Every <img> really loaded from the custom scheme (a broken URL leaves naturalWidth at 0).
+  await browser.waitUntil(async () => (await faceImages()).every((img) => img.complete), {
+    timeout: 30_000,
+    timeoutMsg: 'the face images never finished loading',
+  });
+  const images = await faceImages();
+  expect(images).toHaveLength(COUNT);
+  for (const img of images) {
+    expect(img.src).toMatch(/^postcraft:\/\/localhost\/jobs\/\d+\/\d+\.png$/);
+    expect(img.naturalWidth).toBeGreaterThan(0);
+    expect(img.naturalHeight).toBeGreaterThan(0);
+  }
+  // One image per index, shown in index order.
+  expect(images.map((img) => img.index)).toEqual([...Array(COUNT).keys()]);
+  // All from one job.
+  expect(new Set(images.map((img) => img.src.split('/')[4])).size).toBe(1);
+  return images;
+}
+
+describe('Face generation', () => {
+  let firstImages;
+  let firstDigests;
+
+  before(async () => {
+    await waitForStudioReady();
+  });
+
+  it(`generates ${COUNT} faces with seed ${SEED}, served by the postcraft: scheme`, async () => {
+    firstImages = await generate();
+    await expect($(byTestId('job-progress'))).not.toBeExisting(); // the job ended
+    await expect($(byTestId('cancel-button'))).not.toBeExisting();
+
+    firstDigests = await faceDigests();
+    expect(firstDigests).toHaveLength(COUNT);
+    for (const digest of firstDigests) expect(digest.size).toBeGreaterThan(100);
+    // Different indices give different faces (so the equality below is not vacuous).
+    expect(new Set(firstDigests.map((d) => d.sha256)).size).toBe(COUNT);
+
+    await screenshot('generate-6-faces');
+  });
+
+  it('gives identical pixels for the same seed', async () => {
+    expect(firstDigests, 'the first run must have passed').toBeDefined();
+    const secondImages = await generate();
+    // A new job: new URLs, so the bytes below come from a fresh generation, not a cache.
+    expect(secondImages[0].src).not.toBe(firstImages[0].src);
+    const secondDigests = await faceDigests();
+    expect(secondDigests).toEqual(firstDigests);
+  });
+});

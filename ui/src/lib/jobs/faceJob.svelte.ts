@@ -1,0 +1,84 @@
+/**
+ * The running face job: owns the request lifecycle (submit, cancel, "latest wins") and
+ * exposes the reducer's state as reactive Svelte state.
+ */
+import { toIpcError, type GenerateFacesRequest, type JobId, type StudioIpc } from '../ipc';
+import {
+  initialFaceJobState,
+  reduceFaceJob,
+  type FaceJobAction,
+  type FaceJobState,
+} from './faceJobState';
+
+export class FaceJob {
+  state: FaceJobState = $state.raw(initialFaceJobState);
+
+  readonly #ipc: Pick<StudioIpc, 'generateFaces' | 'cancelJob'>;
+  #seq = 0;
+
+  constructor(ipc: Pick<StudioIpc, 'generateFaces' | 'cancelJob'>) {
+    this.#ipc = ipc;
+  }
+
+  get running(): boolean {
+    return this.state.status === 'running';
+  }
+
+  dispatch(action: FaceJobAction): void {
+    this.state = reduceFaceJob(this.state, action);
+  }
+
+  /**
+   * Starts a new job. A job still running is cancelled and its events are ignored from
+   * now on ("latest wins"). Resolves once the backend accepted or refused the request;
+   * the outcome arrives later through events.
+   */
+  async start(request: GenerateFacesRequest): Promise<void> {
+    const previous = this.running ? this.state.jobId : null;
+    const seq = ++this.#seq;
+    this.dispatch({ type: 'submitted', seq, total: request.count });
+    if (previous !== null) this.#cancelQuietly(previous);
+
+    let jobId: JobId;
+    try {
+      jobId = await this.#ipc.generateFaces(request, (event) =>
+        this.dispatch({ type: 'event', seq, event }),
+      );
+    } catch (e) {
+      this.dispatch({ type: 'rejected', seq, error: toIpcError(e) });
+      return;
+    }
+    if (seq !== this.#seq) {
+      // Superseded while the request was in flight.
+      this.#cancelQuietly(jobId);
+      return;
+    }
+    this.dispatch({ type: 'accepted', seq, jobId });
+    if (this.state.cancelRequested && this.running) await this.#cancel(seq, jobId);
+  }
+
+  /** Asks the backend to stop the current job; the `finished` event confirms it. */
+  async cancel(): Promise<void> {
+    if (!this.running || this.state.cancelRequested) return;
+    const seq = this.#seq;
+    this.dispatch({ type: 'cancelRequested', seq });
+    // Without an id yet, `start` sends the cancel as soon as the id is known.
+    if (this.state.jobId !== null) await this.#cancel(seq, this.state.jobId);
+  }
+
+  async #cancel(seq: number, jobId: JobId): Promise<void> {
+    try {
+      await this.#ipc.cancelJob(jobId);
+      // `false` means it had already ended: its `finished` event says how.
+    } catch (e) {
+      const error = toIpcError(e);
+      if (error.code !== 'JOB_NOT_FOUND') this.dispatch({ type: 'cancelFailed', seq });
+    }
+  }
+
+  #cancelQuietly(jobId: JobId): void {
+    this.#ipc.cancelJob(jobId).catch(() => {
+      // The old job may already be gone; its events are ignored either way.
+    });
+  }
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+
+import { faceModel, readyStatus, runtimeMissingStatus } from '../../test/backend';
+import { faceReadiness, findFaceModel, hintFor, needsSetup } from './readiness';
+
+describe('faceReadiness', () => {
+  it('is ready when the runtime and the face model are loaded', () => {
+    const readiness = faceReadiness({ kind: 'loaded', status: readyStatus() });
+    expect(readiness.ready).toBe(true);
+    expect(readiness.problem).toBeNull();
+    expect(readiness.model?.id).toBe('dcgan-faces');
+  });
+
+  it('is not ready while loading, without a problem to show', () => {
+    expect(faceReadiness({ kind: 'loading' })).toEqual({ ready: false, problem: null, model: null });
+  });
+
+  it('asks to open the app outside Tauri', () => {
+    const readiness = faceReadiness({ kind: 'no-app' });
+    expect(readiness.ready).toBe(false);
+    expect(readiness.problem?.title).toBe('Open in the Postcraft Studio app');
+  });
+
+  it('explains a missing runtime and points at set-up', () => {
+    const readiness = faceReadiness({ kind: 'loaded', status: runtimeMissingStatus() });
+    expect(readiness.ready).toBe(false);
+    expect(readiness.problem?.code).toBe('RUNTIME_MISSING');
+    expect(readiness.problem?.message).toMatch(/not found/);
+    expect(readiness.problem?.hint).toContain('./scripts/run');
+  });
+
+  it('explains a model that failed its hash check', () => {
+    const status = readyStatus({
+      models: [
+        faceModel({
+          loaded: false,
+          error: { code: 'MODEL_HASH_MISMATCH', message: 'dcgan-faces.onnx does not match.' },
+        }),
+      ],
+    });
+    const readiness = faceReadiness({ kind: 'loaded', status });
+    expect(readiness.ready).toBe(false);
+    expect(readiness.problem).toMatchObject({
+      code: 'MODEL_HASH_MISMATCH',
+      message: 'dcgan-faces.onnx does not match.',
+    });
+    expect(readiness.problem?.hint).toMatch(/Re-run set-up/);
+  });
+
+  it('is not ready when the manifest has no face model', () => {
+    const readiness = faceReadiness({ kind: 'loaded', status: readyStatus({ models: [] }) });
+    expect(readiness.ready).toBe(false);
+    expect(readiness.problem?.title).toMatch(/No face model/);
+  });
+
+  it('is not ready when the model is listed but not loaded', () => {
+    const status = readyStatus({ models: [faceModel({ loaded: false })] });
+    expect(faceReadiness({ kind: 'loaded', status }).ready).toBe(false);
+  });
+
+  it('is not ready when the status could not be read', () => {
+    const readiness = faceReadiness({
+      kind: 'failed',
+      error: { code: 'INTERNAL', message: 'boom' },
+    });
+    expect(readiness.ready).toBe(false);
+    expect(readiness.problem?.message).toBe('boom');
+  });
+});
+
+describe('findFaceModel', () => {
+  it('falls back to the first image GAN when the id differs', () => {
+    const status = readyStatus({
+      models: [
+        faceModel({ id: 'tiny-llm', kind: 'text-generation', name: 'Text' }),
+        faceModel({ id: 'faces-v2', name: 'Faces v2' }),
+      ],
+    });
+    expect(findFaceModel(status)?.id).toBe('faces-v2');
+  });
+});
+
+describe('hints', () => {
+  it.each(['RUNTIME_MISSING', 'MODEL_MISSING', 'MODEL_HASH_MISMATCH'] as const)(
+    '%s asks to re-run set-up',
+    (code) => {
+      expect(needsSetup(code)).toBe(true);
+      expect(hintFor(code)).toMatch(/Re-run set-up.*\.\/scripts\/run/);
+    },
+  );
+
+  it('does not send people to set-up for a cancelled or unknown job', () => {
+    expect(needsSetup('JOB_NOT_FOUND')).toBe(false);
+    expect(hintFor('JOB_NOT_FOUND')).toBeNull();
+    expect(hintFor('INFERENCE_FAILED')).toMatch(/Try again/);
+  });
+});

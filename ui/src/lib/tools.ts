@@ -1,0 +1,18 @@
+/** The studio's tools, in rail order. Write, Canvas and Audio are upcoming: shown, not faked. */
+import type { IconName } from './components/icons';
+
+export type ToolId = 'image' | 'write' | 'canvas' | 'audio';
+
+export interface Tool {
+  id: ToolId;
+  label: string;
+  icon: IconName;
+  available: boolean;
+}
+
+export const TOOLS: readonly Tool[] = [
+  { id: 'image', label: 'Image', icon: 'image', available: true },
+  { id: 'write', label: 'Write', icon: 'write', available: false },
+  { id: 'canvas', label: 'Canvas', icon: 'canvas', available: false },
+  { id: 'audio', label: 'Audio', icon: 'audio', available: false },
+];

@@ -1,7 +1,8 @@
 //! Declares the app's own commands so each is permission-checked against `capabilities/`.
 
 fn main() {
-    let manifest = tauri_build::AppManifest::new().commands(&["app_status", "generate_faces", "cancel_job", "reload_engine"]);
+    let manifest =
+        tauri_build::AppManifest::new().commands(&["app_status", "generate_faces", "cancel_job", "reload_engine"]);
     if let Err(error) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         // A build script reports failure by exiting non-zero with a message.
         eprintln!("tauri-build failed: {error:#}");

@@ -27,7 +27,10 @@ pub async fn app_status(engine: tauri::State<'_, EngineState>) -> Result<AppStat
     static FIRST_CALL: std::sync::Once = std::sync::Once::new();
     FIRST_CALL.call_once(|| {
         if let Some(started) = crate::STARTED.get() {
-            tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "first paint: the UI asked for the status");
+            tracing::info!(
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "first paint: the UI asked for the status"
+            );
         }
     });
     blocking(&engine, |engine| Ok(engine.status())).await

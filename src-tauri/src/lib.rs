@@ -18,14 +18,13 @@ static STARTED: OnceLock<Instant> = OnceLock::new();
 pub fn run() -> ExitCode {
     STARTED.get_or_init(Instant::now);
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("POSTCRAFT_LOG").unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("POSTCRAFT_LOG").unwrap_or_else(|_| "info".into()))
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
 
     // One runtime for the whole app, owned here and shared with Tauri's async commands.
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("postcraft-tokio").build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("postcraft-tokio").build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("could not start the async runtime: {error}");

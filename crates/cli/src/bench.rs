@@ -60,7 +60,10 @@ pub fn run(engine: &Engine, command: BenchCommand) -> anyhow::Result<ExitCode> {
             })
         );
     } else {
-        println!("dcgan batch {batch}, {threads} threads: {median:.2} ms a batch, {:.2} ms an image", median / batch as f64);
+        println!(
+            "dcgan batch {batch}, {threads} threads: {median:.2} ms a batch, {:.2} ms an image",
+            median / batch as f64
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

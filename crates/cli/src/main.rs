@@ -70,9 +70,7 @@ enum ImageCommand {
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("POSTCRAFT_LOG").unwrap_or_else(|_| "off".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("POSTCRAFT_LOG").unwrap_or_else(|_| "off".into()))
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
@@ -113,7 +111,9 @@ fn doctor(engine: &Engine) -> anyhow::Result<ExitCode> {
         println!("The studio can run.");
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("The studio cannot run its models: fix the FAIL lines (the set-up command `./scripts/run` installs what is missing).");
+        println!(
+            "The studio cannot run its models: fix the FAIL lines (the set-up command `./scripts/run` installs what is missing)."
+        );
         Ok(ExitCode::FAILURE)
     }
 }
@@ -121,11 +121,7 @@ fn doctor(engine: &Engine) -> anyhow::Result<ExitCode> {
 fn models_list(engine: &Engine) -> anyhow::Result<ExitCode> {
     let registry = engine.registry().map_err(anyhow_ipc)?;
     for model in &registry.manifest().models {
-        let source = model
-            .source
-            .as_ref()
-            .map(|s| s.describe())
-            .unwrap_or_else(|| "trained by us".to_owned());
+        let source = model.source.as_ref().map(|s| s.describe()).unwrap_or_else(|| "trained by us".to_owned());
         println!("{:<16} {:<16} {:<24} {}", model.id, model.kind.as_str(), model.file, source);
     }
     Ok(ExitCode::SUCCESS)
@@ -146,7 +142,13 @@ fn models_verify(engine: &Engine) -> anyhow::Result<ExitCode> {
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-fn image_generate(engine: &Engine, model: &str, count: u32, seed: u64, out: &std::path::Path) -> anyhow::Result<ExitCode> {
+fn image_generate(
+    engine: &Engine,
+    model: &str,
+    count: u32,
+    seed: u64,
+    out: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
     if model != "faces" && model != FACES_MODEL {
         bail!("unknown image model `{model}`; available: faces");
     }

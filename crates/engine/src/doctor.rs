@@ -50,11 +50,13 @@ impl Engine {
             (Some(version), _) => {
                 let pinned = self.registry().ok().map(|r| r.manifest().runtime.clone());
                 let hash = match pinned {
-                    Some(pinned) if status.runtime.path.ends_with(&pinned.file) => match sha256_file(std::path::Path::new(&status.runtime.path)) {
-                        Ok(actual) if actual == pinned.sha256 => ", SHA-256 matches the manifest".to_owned(),
-                        Ok(_) => ", SHA-256 differs from the manifest's (a different build)".to_owned(),
-                        Err(e) => format!(", could not hash it: {e}"),
-                    },
+                    Some(pinned) if status.runtime.path.ends_with(&pinned.file) => {
+                        match sha256_file(std::path::Path::new(&status.runtime.path)) {
+                            Ok(actual) if actual == pinned.sha256 => ", SHA-256 matches the manifest".to_owned(),
+                            Ok(_) => ", SHA-256 differs from the manifest's (a different build)".to_owned(),
+                            Err(e) => format!(", could not hash it: {e}"),
+                        }
+                    }
                     _ => String::new(),
                 };
                 Ok(format!("ONNX Runtime {version} at {}{hash}", status.runtime.path))
@@ -71,7 +73,11 @@ impl Engine {
             Ok(registry) => checks.push(Check {
                 name: "manifest".into(),
                 level: CheckLevel::Ok,
-                detail: format!("{} models listed, files in {}", registry.manifest().models.len(), registry.models_dir().display()),
+                detail: format!(
+                    "{} models listed, files in {}",
+                    registry.manifest().models.len(),
+                    registry.models_dir().display()
+                ),
             }),
             Err(error) => {
                 checks.push(Check { name: "manifest".into(), level: CheckLevel::Error, detail: error.message });
@@ -107,7 +113,11 @@ impl Engine {
             Err(error) => Check { name: "graphics".into(), level: CheckLevel::Warning, detail: error.to_string() },
         });
         checks.push(match postcraft_audio::probe_output() {
-            Ok(device) => Check { name: "audio".into(), level: CheckLevel::Ok, detail: format!("default output opens ({device})") },
+            Ok(device) => Check {
+                name: "audio".into(),
+                level: CheckLevel::Ok,
+                detail: format!("default output opens ({device})"),
+            },
             Err(error) => Check { name: "audio".into(), level: CheckLevel::Warning, detail: error.to_string() },
         });
         DoctorReport { checks }

@@ -81,7 +81,8 @@ impl Engine {
             return Err(error.clone());
         }
         let path = Runtime::resolve_path(&self.config.runtime_path);
-        Runtime::load(&path).map_err(|e| {
+        let pinned = self.registry.as_ref().ok().map(|r| &r.manifest().runtime);
+        Runtime::load(&path, pinned).map_err(|e| {
             let e = IpcError::from(e);
             tracing::error!("{e}");
             *error = Some(e.clone());
@@ -107,7 +108,8 @@ impl Engine {
             tracing::error!(model = id, "{error}");
         }
         // A missing runtime is not remembered per model: fixing the runtime must be enough.
-        if !matches!(&loaded, Err(e) if e.code == postcraft_core::ErrorCode::RuntimeMissing || e.code == postcraft_core::ErrorCode::RuntimeIncompatible) {
+        if !matches!(&loaded, Err(e) if e.code == postcraft_core::ErrorCode::RuntimeMissing || e.code == postcraft_core::ErrorCode::RuntimeIncompatible)
+        {
             generators.insert(id.to_owned(), loaded.clone());
         }
         loaded

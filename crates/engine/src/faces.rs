@@ -72,7 +72,13 @@ fn generate(
         };
         let (width, height) = image.dimensions();
         media.insert(ctx.id(), index, image);
-        ctx.emit(JobEvent::Image { job_id: ctx.id(), index, url: media_url(media_base_url, ctx.id(), index), width, height });
+        ctx.emit(JobEvent::Image {
+            job_id: ctx.id(),
+            index,
+            url: media_url(media_base_url, ctx.id(), index),
+            width,
+            height,
+        });
         ctx.item_done();
     }
     Ok(())

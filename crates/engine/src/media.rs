@@ -53,13 +53,10 @@ impl MediaStore {
 
     /// The PNG of an image at `scale` times its size (Catmull-Rom upscaling for display).
     pub fn png(&self, job: JobId, index: u32, scale: u32) -> Result<Vec<u8>, IpcError> {
-        let image = self
-            .inner
-            .lock()
-            .images
-            .get(&(job, index))
-            .cloned()
-            .ok_or_else(|| IpcError::new(ErrorCode::JobNotFound, format!("no image {index} of {job} (expired?)")))?;
+        let image =
+            self.inner.lock().images.get(&(job, index)).cloned().ok_or_else(|| {
+                IpcError::new(ErrorCode::JobNotFound, format!("no image {index} of {job} (expired?)"))
+            })?;
         let scale = scale.clamp(1, MAX_SCALE);
         let image = if scale == 1 {
             image
@@ -87,10 +84,8 @@ fn parse_media_path(path_and_query: &str) -> Option<(JobId, u32, u32)> {
     let rest = path.trim_start_matches('/').strip_prefix("jobs/")?;
     let (job, file) = rest.split_once('/')?;
     let index = file.strip_suffix(".png")?;
-    let scale = query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("scale="))
-        .map_or(Some(1), |value| value.parse().ok())?;
+    let scale =
+        query.split('&').find_map(|pair| pair.strip_prefix("scale=")).map_or(Some(1), |value| value.parse().ok())?;
     Some((JobId(job.parse().ok()?), index.parse().ok()?, scale))
 }
 

@@ -16,7 +16,9 @@ pub enum InferError {
         path: PathBuf,
     },
     /// The file exists but is not a usable ONNX Runtime (not a library, or too old).
-    #[error("{path} is not a usable ONNX Runtime library ({reason}); Postcraft Studio needs ONNX Runtime 1.31 or newer")]
+    #[error(
+        "{path} is not a usable ONNX Runtime library ({reason}); Postcraft Studio needs ONNX Runtime 1.31 or newer"
+    )]
     RuntimeIncompatible {
         /// The file tried.
         path: PathBuf,
@@ -44,7 +46,9 @@ pub enum InferError {
         path: PathBuf,
     },
     /// The model's file differs from the one the manifest pins.
-    #[error("the model file {path} has SHA-256 {actual}, but the manifest pins {expected}: the file is wrong or damaged; re-run the set-up")]
+    #[error(
+        "the model file {path} has SHA-256 {actual}, but the manifest pins {expected}: the file is wrong or damaged; re-run the set-up"
+    )]
     HashMismatch {
         /// The file.
         path: PathBuf,

@@ -38,7 +38,8 @@ impl FaceGenerator {
             (Some(input), Some(output)) => (input, output),
             _ => return Err(invalid("the manifest lists no input or output".into())),
         };
-        let latent_dim = fixed(&input.shape, 1).ok_or_else(|| invalid("input shape must be [batch, latent, 1, 1]".into()))?;
+        let latent_dim =
+            fixed(&input.shape, 1).ok_or_else(|| invalid("input shape must be [batch, latent, 1, 1]".into()))?;
         let height = fixed(&output.shape, 2).ok_or_else(|| invalid("output shape must be [batch, 3, h, w]".into()))?;
         let width = fixed(&output.shape, 3).ok_or_else(|| invalid("output shape must be [batch, 3, h, w]".into()))?;
         if fixed(&output.shape, 1) != Some(3) {
@@ -84,7 +85,12 @@ impl FaceGenerator {
     /// Runs the generator on `batch` latents laid end to end; returns `batch` images, each
     /// `3 * h * w` floats in CHW order. If `cancel` fires during the run, the run is terminated
     /// and `Cancelled` returned.
-    pub fn generate(&self, latents: &[f32], batch: usize, cancel: Option<&CancelToken>) -> Result<Vec<f32>, InferError> {
+    pub fn generate(
+        &self,
+        latents: &[f32],
+        batch: usize,
+        cancel: Option<&CancelToken>,
+    ) -> Result<Vec<f32>, InferError> {
         if batch == 0 || latents.len() != batch * self.latent_dim {
             return Err(InferError::Inference(format!(
                 "expected {batch} latents of {} values, got {} values",
@@ -122,7 +128,13 @@ impl FaceGenerator {
     }
 
     /// Generates images `first..first + count` of `seed` as one batch.
-    pub fn generate_seeded(&self, seed: u64, first: u64, count: usize, cancel: Option<&CancelToken>) -> Result<Vec<f32>, InferError> {
+    pub fn generate_seeded(
+        &self,
+        seed: u64,
+        first: u64,
+        count: usize,
+        cancel: Option<&CancelToken>,
+    ) -> Result<Vec<f32>, InferError> {
         let mut latents = Vec::with_capacity(count * self.latent_dim);
         for index in first..first + count as u64 {
             latents.extend(self.latent(seed, index));

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::manifest::{Manifest, ModelSpec};
 use crate::InferError;
+use crate::manifest::{Manifest, ModelSpec};
 
 /// The manifest and where its files live.
 #[derive(Debug, Clone)]

@@ -13,6 +13,8 @@ use ort::session::Session;
 use parking_lot::Mutex;
 
 use crate::InferError;
+use crate::manifest::RuntimeSpec;
+use crate::registry::sha256_file;
 
 /// The environment variable that overrides the library's path.
 pub const DYLIB_ENV: &str = "ORT_DYLIB_PATH";
@@ -47,8 +49,10 @@ impl Runtime {
     }
 
     /// Loads the library at `path`, or returns the runtime already loaded by this process
-    /// (whatever its path: a process has one runtime).
-    pub fn load(path: &Path) -> Result<Runtime, InferError> {
+    /// (whatever its path: a process has one runtime). `pinned` is the manifest's runtime: when
+    /// the file's SHA-256 matches it, its version is known exactly (ONNX Runtime's release builds
+    /// do not always say their version in their build info).
+    pub fn load(path: &Path, pinned: Option<&RuntimeSpec>) -> Result<Runtime, InferError> {
         let _loading = LOADING.lock();
         if let Some(runtime) = LOADED.get() {
             return Ok(runtime.clone());
@@ -58,14 +62,22 @@ impl Runtime {
         if !path.is_file() {
             return Err(InferError::RuntimeMissing { path: path.to_path_buf() });
         }
-        let builder = ort::init_from(path).map_err(|e| InferError::RuntimeIncompatible {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })?;
-        let environment = builder.with_name("postcraft").with_telemetry(false).build().map_err(|e| {
-            InferError::RuntimeIncompatible { path: path.to_path_buf(), reason: e.to_string() }
-        })?;
-        let info = RuntimeInfo { path: path.to_path_buf(), version: version_from_build_info(ort::info()) };
+        let builder = ort::init_from(path)
+            .map_err(|e| InferError::RuntimeIncompatible { path: path.to_path_buf(), reason: e.to_string() })?;
+        let environment = builder
+            .with_name("postcraft")
+            .with_telemetry(false)
+            .build()
+            .map_err(|e| InferError::RuntimeIncompatible { path: path.to_path_buf(), reason: e.to_string() })?;
+        let version = version_from_build_info(ort::info())
+            .or_else(|| {
+                let pinned = pinned?;
+                let matches = sha256_file(path).ok()? == pinned.sha256;
+                matches.then(|| pinned.version.clone())
+            })
+            .or_else(|| version_from_file_name(path))
+            .unwrap_or_else(|| format!(">= 1.{}", ort::MINOR_VERSION));
+        let info = RuntimeInfo { path: path.to_path_buf(), version };
         tracing::info!(path = %info.path.display(), version = %info.version, "ONNX Runtime loaded");
         Ok(LOADED.get_or_init(|| Runtime { environment, info }).clone())
     }
@@ -106,11 +118,18 @@ pub struct SessionOptions {
 }
 
 /// Extracts `1.31.1` from ONNX Runtime's build info (`... git-branch=rel-1.31.1, ...`).
-fn version_from_build_info(info: &str) -> String {
+fn version_from_build_info(info: &str) -> Option<String> {
     info.split(|c: char| c == ',' || c.is_whitespace())
         .find_map(|part| part.strip_prefix("git-branch=rel-"))
         .map(str::to_owned)
-        .unwrap_or_else(|| "unknown version".to_owned())
+}
+
+/// Extracts `1.31.1` from `libonnxruntime.so.1.31.1`.
+fn version_from_file_name(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    let version = name.strip_prefix("libonnxruntime.so.")?;
+    let looks_like_version = version.split('.').count() == 3 && version.split('.').all(|p| p.parse::<u32>().is_ok());
+    looks_like_version.then(|| version.to_owned())
 }
 
 #[cfg(test)]
@@ -120,7 +139,9 @@ mod tests {
     #[test]
     fn version_is_read_from_build_info() {
         let info = "ORT Build Info: git-branch=rel-1.31.1, git-commit-id=abc, build type=Release";
-        assert_eq!(version_from_build_info(info), "1.31.1");
-        assert_eq!(version_from_build_info("something else"), "unknown version");
+        assert_eq!(version_from_build_info(info).as_deref(), Some("1.31.1"));
+        assert_eq!(version_from_build_info("ORT Build Info: git-branch=HEAD, git-commit-id=6af1a93"), None);
+        assert_eq!(version_from_file_name(Path::new("/x/libonnxruntime.so.1.31.1")).as_deref(), Some("1.31.1"));
+        assert_eq!(version_from_file_name(Path::new("/x/libonnxruntime.so")), None);
     }
 }

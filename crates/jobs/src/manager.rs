@@ -112,11 +112,7 @@ impl Drop for RunningGuard {
 impl JobManager {
     /// A manager that sends at most about 20 progress updates a second per job.
     pub fn new() -> Self {
-        Self {
-            next_id: AtomicU32::new(1),
-            running: Arc::default(),
-            progress_interval: Duration::from_millis(50),
-        }
+        Self { next_id: AtomicU32::new(1), running: Arc::default(), progress_interval: Duration::from_millis(50) }
     }
 
     /// Starts `work` on its own thread and returns its id at once. `total` is the number of items
@@ -134,7 +130,6 @@ impl JobManager {
             JobContext { id, token, sink: Arc::clone(&sink), clock: ProgressClock::new(total, self.progress_interval) };
 
         let spawned = std::thread::Builder::new().name(format!("{name}-{}", id.0)).spawn(move || {
-            let _guard = guard;
             (context.sink)(JobEvent::Started { job_id: id, total });
             let result = catch_unwind(AssertUnwindSafe(|| work(&mut context)));
             let outcome = match result {
@@ -148,10 +143,15 @@ impl JobManager {
                         .or_else(|| panic.downcast_ref::<String>().cloned())
                         .unwrap_or_else(|| "unknown panic".to_owned());
                     tracing::error!(job = %id, "job panicked: {what}");
-                    JobOutcome::Failed { error: IpcError::new(ErrorCode::Internal, format!("the job stopped on a bug: {what}")) }
+                    JobOutcome::Failed {
+                        error: IpcError::new(ErrorCode::Internal, format!("the job stopped on a bug: {what}")),
+                    }
                 }
             };
             tracing::debug!(job = %id, ?outcome, done = context.done(), "job finished");
+            // Out of the running table before `finished` goes out: whoever sees the event finds
+            // the job no longer cancellable.
+            drop(guard);
             (context.sink)(JobEvent::Finished { job_id: id, done: context.done(), outcome });
         });
         match spawned {
@@ -253,8 +253,7 @@ mod tests {
         manager.cancel(id).expect("running");
         let events = collect_until_finished(&rx);
         assert!(matches!(events.last(), Some(JobEvent::Finished { outcome: JobOutcome::Cancelled, .. })));
-        // The guard removed it from the table after the last event.
-        std::thread::sleep(Duration::from_millis(50));
+        // Once `finished` is out, the job is no longer in the table.
         assert_eq!(manager.cancel(id).map_err(|e| e.code), Err(ErrorCode::JobNotFound));
     }
 

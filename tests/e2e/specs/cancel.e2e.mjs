@@ -55,13 +55,18 @@ describe('Cancelling a face job', () => {
       timeoutMsg: `progress never reached 3 (aria-valuenow ${await progressNow()}, state "${await jobStateText()}")`,
     });
 
+    const atClick = await progressNow();
+    const clickedAt = Date.now();
     await $(byTestId('cancel-button')).click();
     await waitForJobState('Cancelled');
+    const cancelMs = Date.now() - clickedAt;
 
     const before = await snapshot();
     await browser.pause(1500);
     const after = await snapshot();
     await screenshot('cancelled');
+    // Diagnostics only: how far the job got between the click and the stop.
+    console.log(`cancel: clicked at ${atClick}/${COUNT}, stopped at ${before.progress.done}, "Cancelled" after ${cancelMs} ms`);
 
     expect(after).toEqual(before);
     expect(before.progress.total).toBe(COUNT);

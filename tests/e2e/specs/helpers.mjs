@@ -69,19 +69,20 @@ export async function faceImages() {
 }
 
 /**
- * The bytes of every face image, as SHA-256 hex, in DOM order.
+ * The decoded pixels of every face image, as { width, height, sha256 of the RGBA bytes }, in DOM
+ * order.
  *
- * Why fetch() and not a canvas: the images come from the app's `postcraft://localhost` scheme, a
- * different origin from the page (`tauri://localhost`), and the <img> elements carry no
- * `crossorigin` attribute, so drawing them taints the canvas and `toDataURL()` throws a
- * SecurityError (seen under WebKitGTK). The scheme answers with `Access-Control-Allow-Origin: *`
- * and the CSP lists `postcraft:` in connect-src, so the page can fetch the very same URLs and
- * read the PNG bytes. The engine encodes deterministically, so equal pixels give equal bytes.
+ * How: drawing the displayed <img> to a canvas does not work. The images come from the app's
+ * `postcraft://localhost` scheme, another origin than the page (`tauri://localhost`), and the
+ * <img> elements have no `crossorigin` attribute, so they taint the canvas and `getImageData()`/
+ * `toDataURL()` throw "SecurityError: The operation is insecure" (seen under WebKitGTK 2.50).
+ * The scheme answers with `Access-Control-Allow-Origin: *`, so the page loads the same URL again
+ * as a CORS image (`crossOrigin = 'anonymous'`), which leaves the canvas clean, and reads its
+ * pixels. (A `fetch()` of the URL also works, but compares PNG bytes rather than pixels.)
  */
-export async function faceDigests() {
+export async function facePixelDigests() {
   const encoded = await browser.execute(async (sel) => {
-    const toBase64 = (buffer) => {
-      const bytes = new Uint8Array(buffer);
+    const toBase64 = (bytes) => {
       let binary = '';
       for (let i = 0; i < bytes.length; i += 0x8000) {
         binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
@@ -89,16 +90,25 @@ export async function faceDigests() {
       return btoa(binary);
     };
     const out = [];
-    for (const img of document.querySelectorAll(sel)) {
-      const response = await fetch(img.src);
-      if (!response.ok) throw new Error(`${img.src}: HTTP ${response.status}`);
-      out.push(toBase64(await response.arrayBuffer()));
+    for (const shown of document.querySelectorAll(sel)) {
+      const img = new Image();
+      img.crossOrigin = 'anonymous';
+      img.src = shown.src;
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      const context = canvas.getContext('2d');
+      context.drawImage(img, 0, 0);
+      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+      out.push({ width: canvas.width, height: canvas.height, rgba: toBase64(new Uint8Array(data.buffer)) });
     }
     return out;
   }, FACE);
-  return encoded.map((b64) => {
-    const bytes = Buffer.from(b64, 'base64');
-    return { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return encoded.map(({ width, height, rgba }) => {
+    const bytes = Buffer.from(rgba, 'base64');
+    if (bytes.length !== width * height * 4) throw new Error(`got ${bytes.length} RGBA bytes for ${width}x${height}`);
+    return { width, height, sha256: createHash('sha256').update(bytes).digest('hex') };
   });
 }
 

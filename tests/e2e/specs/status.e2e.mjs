@@ -3,6 +3,8 @@
 import { byTestId, waitForStudioReady } from './helpers.mjs';
 
 const ORT_VERSION = '1.31.1';
+// The status is final once waitForStudioReady() saw it: no need to wait long for the texts.
+const SETTLED_WAIT = 5_000;
 
 describe('Studio frame and status line', () => {
   before(async () => {
@@ -17,13 +19,15 @@ describe('Studio frame and status line', () => {
   });
 
   it(`reports ONNX Runtime ${ORT_VERSION} loaded`, async () => {
-    await expect($(byTestId('status-line'))).toHaveText(expect.stringContaining(`ONNX Runtime ${ORT_VERSION}`));
-    await expect($(byTestId('runtime-status'))).toHaveAttribute('data-state', 'ok');
+    await expect($(byTestId('status-line'))).toHaveText(expect.stringContaining(`ONNX Runtime ${ORT_VERSION}`), {
+      wait: SETTLED_WAIT,
+    });
+    await expect($(byTestId('runtime-status'))).toHaveAttribute('data-state', 'ok', { wait: SETTLED_WAIT });
   });
 
   it('reports the faces model loaded, with no error', async () => {
     const modelStatus = await $(byTestId('model-status'));
-    await expect(modelStatus).toHaveText(expect.stringMatching(/Faces \(DCGAN, 64x64\)\s+ok/));
+    await expect(modelStatus).toHaveText(expect.stringMatching(/Faces \(DCGAN, 64x64\)\s+ok/), { wait: SETTLED_WAIT });
     const entries = await browser.execute(
       (sel) =>
         Array.from(document.querySelectorAll(`${sel} [data-state]`), (el) => ({

@@ -1,5 +1,11 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { tick } from 'svelte';
+
+// Job events are applied once per frame: wait past it, then let Svelte render.
+const frame = async () => {
+  await new Promise((r) => setTimeout(r, 40));
+  await tick();
+};
 import { afterEach, describe, expect, it } from 'vitest';
 
 import App from './App.svelte';
@@ -171,7 +177,7 @@ describe('generating faces', () => {
       imageEvent(1, 0),
       { event: 'progress', jobId: 1, done: 2, total: 4, etaMs: 65_000 },
     );
-    await tick();
+    await frame();
 
     const bar = screen.getByTestId('job-progress');
     expect(bar.getAttribute('role')).toBe('progressbar');
@@ -192,7 +198,7 @@ describe('generating faces', () => {
       done: 4,
       outcome: { state: 'completed' },
     });
-    await tick();
+    await frame();
 
     expect(screen.getByTestId('job-state').textContent).toBe('Done: 4 faces');
     expect(screen.queryByTestId('job-progress')).toBeNull();
@@ -206,14 +212,14 @@ describe('generating faces', () => {
     const call = backend.last();
     expect(call.request).toEqual({ count: 8, seed: 42 });
     call.emit({ event: 'started', jobId: 1, total: 8 }, imageEvent(1, 0), imageEvent(1, 1), imageEvent(1, 2));
-    await tick();
+    await frame();
 
     await fireEvent.click(screen.getByTestId('cancel-button'));
     expect(backend.cancelCalls).toEqual([1]);
     expect(screen.getByTestId('job-state').textContent).toBe('Cancelling…');
 
     call.emit({ event: 'finished', jobId: 1, done: 3, outcome: { state: 'cancelled' } });
-    await tick();
+    await frame();
     expect(screen.getByTestId('job-state').textContent).toBe('Cancelled after 3 of 8');
     expect(screen.queryByTestId('cancel-button')).toBeNull();
     expect(faces()).toHaveLength(3);
@@ -224,7 +230,7 @@ describe('generating faces', () => {
     await fireEvent.click(generateButton());
     const first = backend.last();
     first.emit({ event: 'started', jobId: 1, total: 8 }, imageEvent(1, 0));
-    await tick();
+    await frame();
 
     await fireEvent.input(screen.getByTestId('face-count'), { target: { value: '2' } });
     await fireEvent.click(generateButton());
@@ -232,7 +238,7 @@ describe('generating faces', () => {
     const second = backend.last();
     first.emit(imageEvent(1, 1), { event: 'finished', jobId: 1, done: 2, outcome: { state: 'cancelled' } });
     second.emit(...completedJob(2, 2));
-    await tick();
+    await frame();
 
     expect(screen.getByTestId('job-state').textContent).toBe('Done: 2 faces');
     expect(faces().map((img) => img.getAttribute('src'))).toEqual([
@@ -256,7 +262,7 @@ describe('generating faces', () => {
         },
       },
     );
-    await tick();
+    await frame();
     expect(screen.getByTestId('job-state').textContent).toBe('The model run failed.');
     expect(screen.getByTestId('job-error-hint').textContent).toMatch(/Try again/);
   });
@@ -294,7 +300,7 @@ describe('generating faces', () => {
 
     await fireEvent.click(generateButton());
     backend.last().emit(...completedJob(1, 3));
-    await tick();
+    await frame();
 
     await fireEvent.click(faces()[2]!);
     const big = within(canvas).getByRole<HTMLImageElement>('img');

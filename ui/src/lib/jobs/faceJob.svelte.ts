@@ -15,6 +15,10 @@ export class FaceJob {
 
   readonly #ipc: Pick<StudioIpc, 'generateFaces' | 'cancelJob'>;
   #seq = 0;
+  /** Job events not yet applied: folded in once per frame, so a fast job (hundreds of images a
+   * second) costs one state update and one render per frame, and the UI keeps up with it. */
+  #pending: FaceJobAction[] = [];
+  #flushScheduled = false;
 
   constructor(ipc: Pick<StudioIpc, 'generateFaces' | 'cancelJob'>) {
     this.#ipc = ipc;
@@ -25,7 +29,26 @@ export class FaceJob {
   }
 
   dispatch(action: FaceJobAction): void {
+    // Queued events go first, so actions apply in the order they happened.
+    this.#flush();
     this.state = reduceFaceJob(this.state, action);
+  }
+
+  #enqueue(action: FaceJobAction): void {
+    this.#pending.push(action);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    const flush = () => this.#flush();
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(flush);
+    else setTimeout(flush, 16);
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#pending.length === 0) return;
+    const actions = this.#pending;
+    this.#pending = [];
+    this.state = actions.reduce(reduceFaceJob, this.state);
   }
 
   /**
@@ -41,9 +64,7 @@ export class FaceJob {
 
     let jobId: JobId;
     try {
-      jobId = await this.#ipc.generateFaces(request, (event) =>
-        this.dispatch({ type: 'event', seq, event }),
-      );
+      jobId = await this.#ipc.generateFaces(request, (event) => this.#enqueue({ type: 'event', seq, event }));
     } catch (e) {
       this.dispatch({ type: 'rejected', seq, error: toIpcError(e) });
       return;

@@ -25,7 +25,8 @@ function fakeIpc() {
   return { ipc, pending };
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 0));
+// Job events are applied once per frame (rAF, or a 16 ms timer without one): wait past it.
+const tick = () => new Promise((r) => setTimeout(r, 40));
 
 describe('FaceJob', () => {
   it('runs a job through to completion', async () => {
@@ -39,6 +40,8 @@ describe('FaceJob', () => {
     await started;
     expect(job.state.jobId).toBe(3);
     call.onEvent({ event: 'finished', jobId: 3, done: 2, outcome: { state: 'completed' } });
+    expect(job.state.status).toBe('running');
+    await tick();
     expect(job.state.status).toBe('completed');
   });
 

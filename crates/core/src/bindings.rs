@@ -34,6 +34,8 @@ pub fn typescript_bindings() -> String {
         out.push_str(&declaration);
         out.push_str("\n\n");
     }
+    let codes: Vec<String> = ErrorCode::ALL.iter().map(|code| format!("\"{}\"", code.as_str())).collect();
+    out.push_str(&format!("export const ERROR_CODES: readonly ErrorCode[] = [{}];\n", codes.join(", ")));
     out.push_str(&format!(
         "export const MAX_FACE_COUNT = {};\nexport const MAX_SEED = {};\n",
         GenerateFacesRequest::MAX_COUNT,

@@ -36,6 +36,22 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, in declaration order (exported to the UI as `ERROR_CODES`). Keep it complete:
+    /// `every_code_is_listed_once` fails on a missing one.
+    pub const ALL: [ErrorCode; 11] = [
+        Self::RuntimeMissing,
+        Self::RuntimeIncompatible,
+        Self::ManifestInvalid,
+        Self::ModelMissing,
+        Self::ModelHashMismatch,
+        Self::ModelInvalid,
+        Self::InferenceFailed,
+        Self::InvalidRequest,
+        Self::JobNotFound,
+        Self::Io,
+        Self::Internal,
+    ];
+
     /// The code as the UI sees it (`"MODEL_HASH_MISMATCH"`), also used by the CLI's messages.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -80,6 +96,28 @@ impl IpcError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_code_is_listed_once() {
+        // The match is exhaustive, so a new variant must get a position here, and the position
+        // must point back at it in ALL.
+        let position = |code: ErrorCode| match code {
+            ErrorCode::RuntimeMissing => 0,
+            ErrorCode::RuntimeIncompatible => 1,
+            ErrorCode::ManifestInvalid => 2,
+            ErrorCode::ModelMissing => 3,
+            ErrorCode::ModelHashMismatch => 4,
+            ErrorCode::ModelInvalid => 5,
+            ErrorCode::InferenceFailed => 6,
+            ErrorCode::InvalidRequest => 7,
+            ErrorCode::JobNotFound => 8,
+            ErrorCode::Io => 9,
+            ErrorCode::Internal => 10,
+        };
+        for (index, code) in ErrorCode::ALL.iter().enumerate() {
+            assert_eq!(position(*code), index, "{code} is out of place in ErrorCode::ALL");
+        }
+    }
 
     #[test]
     fn code_serializes_as_its_stable_string() {

@@ -7,9 +7,9 @@
  */
 import { Channel, invoke } from '@tauri-apps/api/core';
 
+import { ERROR_CODES } from './bindings';
 import type {
   AppStatus,
-  ErrorCode,
   GenerateFacesRequest,
   IpcError,
   JobEvent,
@@ -17,27 +17,15 @@ import type {
 } from './bindings';
 
 export type * from './bindings';
-export { MAX_FACE_COUNT, MAX_SEED } from './bindings';
+export { ERROR_CODES, MAX_FACE_COUNT, MAX_SEED } from './bindings';
 
-const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
-  'RUNTIME_MISSING',
-  'RUNTIME_INCOMPATIBLE',
-  'MANIFEST_INVALID',
-  'MODEL_MISSING',
-  'MODEL_HASH_MISMATCH',
-  'MODEL_INVALID',
-  'INFERENCE_FAILED',
-  'INVALID_REQUEST',
-  'JOB_NOT_FOUND',
-  'IO',
-  'INTERNAL',
-]);
+const ERROR_CODE_SET: ReadonlySet<string> = new Set<string>(ERROR_CODES);
 
 /** True when `value` is an {@link IpcError} as the Rust side serializes it. */
 export function isIpcError(value: unknown): value is IpcError {
   if (typeof value !== 'object' || value === null) return false;
   const { code, message } = value as Record<string, unknown>;
-  return typeof code === 'string' && ERROR_CODES.has(code) && typeof message === 'string';
+  return typeof code === 'string' && ERROR_CODE_SET.has(code) && typeof message === 'string';
 }
 
 /**

@@ -91,12 +91,15 @@ build_ui() {
   stamp_set ui-dist "$key"
 }
 
-# The app with the UI embedded (what `tauri build --debug --no-bundle` produces), so it runs
-# without a dev server. Cargo skips it when nothing changed.
+# Every cargo command of the scripts uses the same features, so the app, the CLI and the tests
+# share one set of compiled dependencies. custom-protocol embeds ui/dist in the app (what
+# `tauri build --debug --no-bundle` produces), so it runs without a dev server.
+CARGO_FEATURES=(--features postcraft-studio/custom-protocol)
+
+# The app and the CLI. Cargo skips them when nothing changed.
 build_app() {
   say "app: building (cargo; incremental)"
-  cargo build --quiet -p postcraft-studio --features custom-protocol
-  cargo build --quiet -p postcraft-cli
+  cargo build --quiet --workspace "${CARGO_FEATURES[@]}"
 }
 
 target_dir() { echo "${CARGO_TARGET_DIR:-$REPO/target}"; }

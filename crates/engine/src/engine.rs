@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 use postcraft_core::ipc::{AppStatus, ModelStatus, RuntimeStatus};
-use postcraft_core::{IpcError, JobId};
+use postcraft_core::{ErrorCode, IpcError, JobId};
 use postcraft_infer::gan::FaceGenerator;
 use postcraft_infer::{InferError, ModelKind, ModelRegistry, Runtime};
 use postcraft_jobs::JobManager;
@@ -107,9 +107,10 @@ impl Engine {
         if let Err(error) = &loaded {
             tracing::error!(model = id, "{error}");
         }
-        // A missing runtime is not remembered per model: fixing the runtime must be enough.
-        if !matches!(&loaded, Err(e) if e.code == postcraft_core::ErrorCode::RuntimeMissing || e.code == postcraft_core::ErrorCode::RuntimeIncompatible)
-        {
+        // A runtime failure is not remembered per model: fixing the runtime must be enough.
+        let runtime_failed =
+            matches!(&loaded, Err(e) if matches!(e.code, ErrorCode::RuntimeMissing | ErrorCode::RuntimeIncompatible));
+        if !runtime_failed {
             generators.insert(id.to_owned(), loaded.clone());
         }
         loaded

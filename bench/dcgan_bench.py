@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark the DCGAN face generator: Python onnxruntime against the Rust engine.
 
-Usage (from the repository root, in the venv made from models/tools/requirements.txt):
+Usage (from the repository root, in the venv made from models/tools/requirements-bench.txt):
 
     python bench/dcgan_bench.py [--batches 1,16] [--threads 1,2] [--iters 20] [--warmup 3]
 

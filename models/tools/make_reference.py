@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write the DCGAN reference fixtures that the Rust engine's tests compare against.
 
-Usage (from the repository root, in the venv made from models/tools/requirements.txt, after
+Usage (from the repository root, in the venv made from models/tools/requirements-bench.txt, after
 models/tools/setup_models.py has produced .postcraft/models/dcgan-faces.onnx):
 
     python models/tools/make_reference.py [--png /tmp/faces]

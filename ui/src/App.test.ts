@@ -304,7 +304,8 @@ describe('generating faces', () => {
 
     await fireEvent.click(faces()[2]!);
     const big = within(canvas).getByRole<HTMLImageElement>('img');
-    expect(big.getAttribute('src')).toBe('postcraft://localhost/jobs/1/2.png');
+    // Shown large from the engine's Catmull-Rom upscale, not the browser's blur of 64x64 pixels.
+    expect(big.getAttribute('src')).toBe('postcraft://localhost/jobs/1/2.png?scale=8');
     expect(faces()[2]!.closest('button')!.getAttribute('aria-pressed')).toBe('true');
 
     // A new job clears the canvas selection.

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { completedJob, installBackend, readyStatus, removeBackend } from '../../test/backend';
 import {
+  scaledMediaUrl,
   appStatus,
   cancelJob,
   generateFaces,
@@ -91,5 +92,17 @@ describe('commands', () => {
     const backend = installBackend({ cancelResult: false });
     await expect(cancelJob(12)).resolves.toBe(false);
     expect(backend.cancelCalls).toEqual([12]);
+  });
+});
+
+describe('scaledMediaUrl', () => {
+  it('asks the engine for an upscaled copy', () => {
+    expect(scaledMediaUrl('postcraft://localhost/jobs/3/7.png', 8)).toBe(
+      'postcraft://localhost/jobs/3/7.png?scale=8',
+    );
+    expect(scaledMediaUrl('postcraft://localhost/jobs/3/7.png?x=1', 2.6)).toBe(
+      'postcraft://localhost/jobs/3/7.png?x=1&scale=3',
+    );
+    expect(scaledMediaUrl('postcraft://localhost/jobs/3/7.png', 0)).toContain('scale=1');
   });
 });

@@ -74,6 +74,15 @@ export function generateFaces(
   return call<JobId>('generate_faces', { request, onEvent: channel });
 }
 
+/**
+ * The URL of a generated image upscaled `scale` times by the engine (Catmull-Rom), for showing a
+ * 64x64 source large without the browser's blur. Scales above 8 are clamped by the engine.
+ */
+export function scaledMediaUrl(url: string, scale: number): string {
+  const separator = url.includes('?') ? '&' : '?';
+  return `${url}${separator}scale=${Math.max(1, Math.round(scale))}`;
+}
+
 /** Asks a job to stop. Resolves `false` when it had already ended. */
 export function cancelJob(jobId: JobId): Promise<boolean> {
   return call<boolean>('cancel_job', { jobId });

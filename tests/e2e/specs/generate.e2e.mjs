@@ -84,4 +84,26 @@ describe('Face generation', () => {
     const secondDigests = await facePixelDigests();
     expect(secondDigests).toEqual(firstDigests);
   });
+
+  it('puts a clicked face on the canvas, upscaled 8x by the engine', async () => {
+    const faces = await $$(byTestId('face'));
+    await faces[0].click();
+    const big = await $(`${byTestId('post-canvas')} img`);
+    await big.waitForExist({ timeout: 10_000 });
+    await browser.waitUntil(async () => (await browser.execute((el) => el.naturalWidth, big)) > 0, {
+      timeout: 10_000,
+      timeoutMsg: 'the canvas image never loaded',
+    });
+    // 64x64 source, served at ?scale=8 through the postcraft: scheme (Catmull-Rom in the engine).
+    const size = await browser.execute((el) => [el.naturalWidth, el.naturalHeight], big);
+    expect(size).toEqual([512, 512]);
+    // Decoded and given a frame to paint before the screenshot.
+    await browser.executeAsync((el, done) => {
+      el.decode().then(
+        () => requestAnimationFrame(() => requestAnimationFrame(() => done(true))),
+        () => done(false),
+      );
+    }, big);
+    await screenshot('canvas-face');
+  });
 });

@@ -322,6 +322,36 @@ mod tests {
     }
 
     #[test]
+    fn every_example_kind_in_models_readme_parses() {
+        // models/README.md shows how text generation (with a KV cache), speech (with a sidecar),
+        // image-to-image, sound, embedding and moderation models are written: keep the parser
+        // and those examples in step.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let readme = std::fs::read_to_string(root.join("models/README.md")).expect("models README");
+        let shipped = std::fs::read_to_string(root.join("models/manifest.toml")).expect("manifest");
+        let header = &shipped[..shipped.find("[[model]]").expect("has a model")];
+        let examples: Vec<&str> = readme
+            .split("```toml")
+            .skip(1)
+            .filter_map(|block| block.split("```").next())
+            .filter(|block| block.trim_start().starts_with("[[model]]"))
+            .collect();
+        assert!(examples.len() >= 3, "the README shows the other kinds ({} examples found)", examples.len());
+        let text = format!("{header}\n{}", examples.join("\n")).replace("\"FILL\"", &format!("\"{}\"", "0".repeat(64)));
+        let manifest = Manifest::parse(&text, Path::new("models/README.md")).expect("README examples parse");
+        let kinds: BTreeSet<&str> = manifest.models.iter().map(|m| m.kind.as_str()).collect();
+        for kind in ["text-generation", "speech"] {
+            assert!(kinds.contains(kind), "no {kind} example in models/README.md: {kinds:?}");
+        }
+        let text_model = manifest.models.iter().find(|m| m.kind == ModelKind::TextGeneration).expect("text model");
+        let cache = text_model.kv_cache.as_ref().expect("text generation describes its KV cache");
+        assert_eq!((cache.layers, cache.kv_heads, cache.head_dim), (30, 3, 64));
+        assert!(cache.past_key.contains("{layer}"));
+        let voice = manifest.models.iter().find(|m| m.kind == ModelKind::Speech).expect("voice");
+        assert_eq!(voice.sidecars.len(), 1, "a voice carries its config as a sidecar");
+    }
+
+    #[test]
     fn rejects_garbage() {
         let err = Manifest::parse("this is = = not toml", Path::new("m.toml")).expect_err("garbage rejected");
         assert_eq!(err.code(), postcraft_core::ErrorCode::ManifestInvalid);

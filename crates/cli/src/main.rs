@@ -27,6 +27,11 @@ enum Command {
         #[command(subcommand)]
         command: ModelsCommand,
     },
+    /// List the platform presets (canvas sizes, safe zones, text limits).
+    Presets {
+        #[command(subcommand)]
+        command: PresetsCommand,
+    },
     /// Generate images.
     Image {
         #[command(subcommand)]
@@ -46,6 +51,12 @@ enum ModelsCommand {
     List,
     /// Check each model file against the manifest's SHA-256. Exits 1 if any fails.
     Verify,
+}
+
+#[derive(Debug, Subcommand)]
+enum PresetsCommand {
+    /// Every canvas preset with its size, platform, text limit and safe zone.
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,6 +101,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Doctor => doctor(&engine),
         Command::Models { command: ModelsCommand::List } => models_list(&engine),
         Command::Models { command: ModelsCommand::Verify } => models_verify(&engine),
+        Command::Presets { command: PresetsCommand::List } => presets_list(),
         Command::Image { command: ImageCommand::Generate { model, count, seed, out } } => {
             image_generate(&engine, &model, count, seed, &out)
         }
@@ -140,6 +152,34 @@ fn models_verify(engine: &Engine) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn presets_list() -> anyhow::Result<ExitCode> {
+    let platforms = postcraft_core::presets::platforms();
+    if platforms.is_empty() {
+        bail!("no platform presets: the embedded platforms.toml did not parse");
+    }
+    for platform in platforms {
+        for preset in &platform.presets {
+            let zone = preset.safe_zone;
+            let safe = if zone == Default::default() {
+                String::new()
+            } else {
+                format!(
+                    "  keep clear: top {:.0}% bottom {:.0}% left {:.0}% right {:.0}%",
+                    zone.top * 100.0,
+                    zone.bottom * 100.0,
+                    zone.left * 100.0,
+                    zone.right * 100.0
+                )
+            };
+            println!(
+                "{:<20} {:>4}x{:<4} {:<16} text {:>5}{safe}",
+                preset.id, preset.width, preset.height, platform.name, platform.text_limit
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn image_generate(

@@ -80,9 +80,21 @@ fn every_command_has_help() {
         vec!["models", "list", "--help"],
         vec!["models", "verify", "--help"],
         vec!["image", "generate", "--help"],
+        vec!["presets", "list", "--help"],
     ] {
         let output = postcraft(&args);
         assert!(output.status.success(), "{args:?}");
         assert!(String::from_utf8_lossy(&output.stdout).contains("Usage:"), "{args:?}");
     }
+}
+
+#[test]
+fn presets_list_shows_the_documented_ids() {
+    let output = postcraft(&["presets", "list"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success());
+    for line in ["instagram-story      1080x1920", "x-landscape          1600x900", "linkedin-landscape   1200x627"] {
+        assert!(text.contains(line), "missing `{line}` in:\n{text}");
+    }
+    assert!(text.contains("keep clear: top 14% bottom 35%"), "{text}");
 }

@@ -8,6 +8,7 @@ pub mod bindings;
 pub mod error;
 pub mod ids;
 pub mod ipc;
+pub mod presets;
 
 pub use error::{ErrorCode, IpcError};
 pub use ids::{JobId, ModelId};

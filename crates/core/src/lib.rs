@@ -5,9 +5,11 @@
 //! [`bindings::typescript_bindings`] and checked for staleness by a test.
 
 pub mod bindings;
+pub mod edit;
 pub mod error;
 pub mod ids;
 pub mod ipc;
+pub mod post;
 pub mod presets;
 
 pub use error::{ErrorCode, IpcError};

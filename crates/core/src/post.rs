@@ -1,0 +1,232 @@
+//! The post being made: a canvas preset and a stack of layers.
+//!
+//! Plain data, serializable, no I/O. Changes go through [`crate::edit::Edit`]s so every change can
+//! be undone; `crates/store` saves and reopens posts as versioned project files.
+
+use serde::{Deserialize, Serialize};
+
+/// A layer's id, unique within its post (never reused after a delete, so undo can restore it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct LayerId(pub u32);
+
+/// The post: bottom layer first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Post {
+    /// The canvas preset (`instagram-portrait`), from [`crate::presets`].
+    pub preset: String,
+    /// Layers, bottom first.
+    pub layers: Vec<Layer>,
+    /// The id the next new layer gets.
+    pub next_layer_id: u32,
+}
+
+impl Post {
+    /// An empty post on a preset.
+    pub fn new(preset: impl Into<String>) -> Self {
+        Self { preset: preset.into(), layers: Vec::new(), next_layer_id: 1 }
+    }
+
+    /// A fresh id for a layer about to be added.
+    pub fn allocate_layer_id(&mut self) -> LayerId {
+        let id = LayerId(self.next_layer_id);
+        self.next_layer_id += 1;
+        id
+    }
+
+    /// The layer with that id and its position.
+    pub fn layer(&self, id: LayerId) -> Option<(usize, &Layer)> {
+        self.layers.iter().enumerate().find(|(_, layer)| layer.id == id)
+    }
+
+    pub(crate) fn layer_mut(&mut self, id: LayerId) -> Option<&mut Layer> {
+        self.layers.iter_mut().find(|layer| layer.id == id)
+    }
+}
+
+/// One layer of the post.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Layer {
+    /// Its id.
+    pub id: LayerId,
+    /// Name shown in the layer list.
+    pub name: String,
+    /// What it shows.
+    pub content: LayerContent,
+    /// Where and how big.
+    #[serde(default)]
+    pub transform: Transform,
+    /// The part of the source shown, as fractions of the source (none: all of it).
+    #[serde(default)]
+    pub crop: Option<Crop>,
+    /// 0 (invisible) to 1.
+    #[serde(default = "one")]
+    pub opacity: f32,
+    /// How it combines with the layers below.
+    #[serde(default)]
+    pub blend: BlendMode,
+    /// Colour and blur filters.
+    #[serde(default)]
+    pub filters: Filters,
+    /// Hidden layers are kept but not drawn.
+    #[serde(default = "yes")]
+    pub visible: bool,
+}
+
+fn one() -> f32 {
+    1.0
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Layer {
+    /// A visible, untransformed layer.
+    pub fn new(id: LayerId, name: impl Into<String>, content: LayerContent) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            content,
+            transform: Transform::default(),
+            crop: None,
+            opacity: 1.0,
+            blend: BlendMode::default(),
+            filters: Filters::default(),
+            visible: true,
+        }
+    }
+}
+
+/// What a layer shows. Asset paths are relative to the project folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum LayerContent {
+    /// A picture file.
+    Image {
+        /// Relative path of the file in the project.
+        asset: String,
+    },
+    /// A video file.
+    Video {
+        /// Relative path of the file in the project.
+        asset: String,
+    },
+    /// A generated picture and how to make it again.
+    Generated {
+        /// Relative path of the rendered result in the project.
+        asset: String,
+        /// The recipe.
+        recipe: Recipe,
+    },
+    /// Text.
+    Text {
+        /// The words.
+        text: String,
+        /// Size in canvas pixels.
+        font_size: f32,
+        /// RGBA.
+        color: [u8; 4],
+    },
+    /// A filled shape or sticker.
+    Shape {
+        /// Which shape.
+        shape: ShapeKind,
+        /// RGBA.
+        fill: [u8; 4],
+    },
+}
+
+/// How a generated layer was made: enough to make it again and to embed in the export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipe {
+    /// Manifest id of the model.
+    pub model: String,
+    /// The seed.
+    pub seed: u64,
+    /// The item's index within the seed's sequence.
+    pub index: u32,
+}
+
+/// Shapes a shape layer can be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ShapeKind {
+    /// Rectangle.
+    Rectangle,
+    /// Ellipse.
+    Ellipse,
+}
+
+/// Placement on the canvas: the layer's centre, scale and rotation.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Transform {
+    /// Centre, in canvas pixels from the left.
+    pub x: f32,
+    /// Centre, in canvas pixels from the top.
+    pub y: f32,
+    /// Horizontal scale.
+    pub scale_x: f32,
+    /// Vertical scale.
+    pub scale_y: f32,
+    /// Clockwise degrees.
+    pub rotation_deg: f32,
+}
+
+impl Default for Transform {
+    fn default() -> Self {
+        Self { x: 0.0, y: 0.0, scale_x: 1.0, scale_y: 1.0, rotation_deg: 0.0 }
+    }
+}
+
+/// A crop rectangle, in fractions of the source (0 to 1).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Crop {
+    /// Left edge.
+    pub x: f32,
+    /// Top edge.
+    pub y: f32,
+    /// Width.
+    pub width: f32,
+    /// Height.
+    pub height: f32,
+}
+
+/// Blend modes the compositor implements.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlendMode {
+    /// Source over.
+    #[default]
+    Normal,
+    /// Multiply.
+    Multiply,
+    /// Screen.
+    Screen,
+    /// Overlay.
+    Overlay,
+}
+
+/// Per-layer filters; the defaults change nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Filters {
+    /// -1 to 1.
+    pub brightness: f32,
+    /// -1 to 1.
+    pub contrast: f32,
+    /// -1 to 1.
+    pub saturation: f32,
+    /// -1 (cooler) to 1 (warmer).
+    pub temperature: f32,
+    /// Blur radius in canvas pixels.
+    pub blur: f32,
+    /// 0 to 1.
+    pub vignette: f32,
+}
+
+impl Default for Filters {
+    fn default() -> Self {
+        Self { brightness: 0.0, contrast: 0.0, saturation: 0.0, temperature: 0.0, blur: 0.0, vignette: 0.0 }
+    }
+}

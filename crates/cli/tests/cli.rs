@@ -81,6 +81,7 @@ fn every_command_has_help() {
         vec!["models", "verify", "--help"],
         vec!["image", "generate", "--help"],
         vec!["presets", "list", "--help"],
+        vec!["project", "new", "--help"],
     ] {
         let output = postcraft(&args);
         assert!(output.status.success(), "{args:?}");
@@ -97,4 +98,26 @@ fn presets_list_shows_the_documented_ids() {
         assert!(text.contains(line), "missing `{line}` in:\n{text}");
     }
     assert!(text.contains("keep clear: top 14% bottom 35%"), "{text}");
+}
+
+#[test]
+fn project_new_creates_a_project_and_never_overwrites_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("summer");
+    let path = project.to_str().expect("utf-8 path");
+    let output = postcraft(&["project", "new", path, "--preset", "instagram-portrait"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("1080x1350"));
+    let saved = std::fs::read_to_string(project.join("post.json")).expect("post.json written");
+    assert!(saved.contains("\"format_version\": 1") && saved.contains("\"preset\": \"instagram-portrait\""), "{saved}");
+    assert!(project.join("assets").is_dir());
+
+    let again = postcraft(&["project", "new", path, "--preset", "tiktok"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a project"));
+    assert_eq!(std::fs::read_to_string(project.join("post.json")).expect("still there"), saved, "nothing lost");
+
+    let unknown = postcraft(&["project", "new", dir.path().join("x").to_str().expect("utf-8"), "--preset", "myspace"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("instagram-square"), "lists the real ids");
 }

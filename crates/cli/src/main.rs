@@ -119,7 +119,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Doctor => doctor(&engine),
         Command::Models { command: ModelsCommand::List } => models_list(&engine),
         Command::Models { command: ModelsCommand::Verify } => models_verify(&engine),
-        Command::Project { command: ProjectCommand::New { dir, preset } } => project_new(&dir, &preset),
+        Command::Project { command: ProjectCommand::New { dir, preset } } => project_new(&engine, &dir, &preset),
         Command::Presets { command: PresetsCommand::List } => presets_list(),
         Command::Image { command: ImageCommand::Generate { model, count, seed, out } } => {
             image_generate(&engine, &model, count, seed, &out)
@@ -173,17 +173,8 @@ fn models_verify(engine: &Engine) -> anyhow::Result<ExitCode> {
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-fn project_new(dir: &std::path::Path, preset: &str) -> anyhow::Result<ExitCode> {
-    let Some((platform, canvas)) = postcraft_core::presets::preset(preset) else {
-        let ids: Vec<&str> =
-            postcraft_core::presets::platforms().iter().flat_map(|p| p.presets.iter().map(|c| c.id.as_str())).collect();
-        bail!("unknown preset `{preset}`; available: {}", ids.join(", "));
-    };
-    if dir.join(postcraft_store::POST_FILE).exists() {
-        bail!("{} already holds a project: nothing was changed", dir.display());
-    }
-    std::fs::create_dir_all(dir.join("assets")).with_context(|| format!("creating {}", dir.display()))?;
-    postcraft_store::save(dir, &postcraft_core::post::Post::new(preset))?;
+fn project_new(engine: &Engine, dir: &std::path::Path, preset: &str) -> anyhow::Result<ExitCode> {
+    let (platform, canvas) = engine.create_project(dir, preset).map_err(anyhow_ipc)?;
     println!("{}: new {} post, {}x{} ({})", dir.display(), platform.name, canvas.width, canvas.height, canvas.name);
     Ok(ExitCode::SUCCESS)
 }

@@ -7,6 +7,7 @@ mod doctor;
 mod engine;
 mod faces;
 mod media;
+mod projects;
 
 pub use config::EngineConfig;
 pub use doctor::{Check, CheckLevel, DoctorReport};

@@ -5,7 +5,14 @@
 
 use ts_rs::{Config, TS};
 
+use crate::edit::Edit;
 use crate::ipc::{AppStatus, GenerateFacesRequest, JobEvent, JobOutcome, ModelStatus, RuntimeStatus};
+use crate::post::{BlendMode, Crop, Filters, Layer, LayerContent, LayerId, Post, Recipe, ShapeKind, Transform};
+use crate::project_ipc::{
+    AddLayerRequest, ApplyEditsRequest, CanvasInfo, CheckLevel, ExportFormat, ExportReport, ExportRequest,
+    ImportFailure, ImportMediaRequest, ImportReport, LayerRequest, LayerSize, MediaItem, PresetCheck, PresetInfo,
+    ProjectView,
+};
 use crate::{ErrorCode, IpcError, JobId, ModelId};
 
 /// Where the generated file lives, relative to the workspace root.
@@ -25,6 +32,33 @@ pub fn typescript_bindings() -> String {
         GenerateFacesRequest::decl(&config),
         JobOutcome::decl(&config),
         JobEvent::decl(&config),
+        LayerId::decl(&config),
+        Transform::decl(&config),
+        Crop::decl(&config),
+        BlendMode::decl(&config),
+        Filters::decl(&config),
+        ShapeKind::decl(&config),
+        Recipe::decl(&config),
+        LayerContent::decl(&config),
+        Layer::decl(&config),
+        Post::decl(&config),
+        Edit::decl(&config),
+        CanvasInfo::decl(&config),
+        LayerSize::decl(&config),
+        MediaItem::decl(&config),
+        CheckLevel::decl(&config),
+        PresetCheck::decl(&config),
+        ProjectView::decl(&config),
+        ApplyEditsRequest::decl(&config),
+        AddLayerRequest::decl(&config),
+        ImportMediaRequest::decl(&config),
+        ImportFailure::decl(&config),
+        ImportReport::decl(&config),
+        ExportFormat::decl(&config),
+        ExportRequest::decl(&config),
+        ExportReport::decl(&config),
+        LayerRequest::decl(&config),
+        PresetInfo::decl(&config),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/core by `UPDATE_BINDINGS=1 cargo test -p postcraft-core bindings`.\n// Do not edit by hand: a test fails when this file is stale.\n\n",

@@ -5,11 +5,12 @@
 //! step. History is unlimited. A failed edit leaves the post untouched and records nothing.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::post::{BlendMode, Crop, Filters, Layer, LayerContent, LayerId, Post, Transform};
 
 /// One change to a post.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "edit", rename_all = "kebab-case")]
 pub enum Edit {
     /// Insert a layer at `index` (0 = bottom).
@@ -87,6 +88,16 @@ pub enum Edit {
         /// New name.
         name: String,
     },
+    /// Change the canvas colour under the layers.
+    SetBackground {
+        /// RGBA.
+        color: [u8; 4],
+    },
+    /// Make the post a carousel of `slides` slides (1: a single image).
+    SetSlides {
+        /// 1 to [`Edit::MAX_SLIDES`].
+        slides: u32,
+    },
 }
 
 /// Why an edit was refused.
@@ -112,6 +123,9 @@ pub enum EditError {
 }
 
 impl Edit {
+    /// The most slides a carousel may have (LinkedIn's 20 is the largest platform limit).
+    pub const MAX_SLIDES: u32 = 20;
+
     /// Applies the edit and returns the edit that undoes it. On error the post is unchanged.
     pub fn apply(self, post: &mut Post) -> Result<Edit, EditError> {
         self.validate()?;
@@ -176,6 +190,10 @@ impl Edit {
                 let layer = post.layer_mut(id).ok_or(missing(id))?;
                 Edit::Rename { id, name: std::mem::replace(&mut layer.name, name) }
             }
+            Edit::SetBackground { color } => {
+                Edit::SetBackground { color: std::mem::replace(&mut post.background, color) }
+            }
+            Edit::SetSlides { slides } => Edit::SetSlides { slides: std::mem::replace(&mut post.slides, slides) },
         })
     }
 
@@ -188,13 +206,18 @@ impl Edit {
                 if !(0.0..=1.0).contains(&layer.opacity) {
                     return bad("opacity must be between 0 and 1");
                 }
-                check_filters(&layer.filters)
+                check_filters(&layer.filters)?;
+                check_content(&layer.content)
             }
             Edit::SetTransform { transform, .. } => check_transform(transform),
             Edit::SetOpacity { opacity, .. } if !(0.0..=1.0).contains(opacity) => {
                 bad("opacity must be between 0 and 1")
             }
             Edit::SetFilters { filters, .. } => check_filters(filters),
+            Edit::SetSlides { slides } if !(1..=Edit::MAX_SLIDES).contains(slides) => {
+                bad("a carousel has 1 to 20 slides")
+            }
+            Edit::SetContent { content, .. } => check_content(content),
             Edit::SetCrop { crop: Some(crop), .. } => {
                 let inside = |v: f32| (0.0..=1.0).contains(&v);
                 let ok = inside(crop.x)
@@ -216,6 +239,19 @@ fn check_transform(t: &Transform) -> Result<(), EditError> {
         return Err(EditError::InvalidValue("placement must be finite with a positive scale".into()));
     }
     Ok(())
+}
+
+fn check_content(content: &LayerContent) -> Result<(), EditError> {
+    let ok = match content {
+        LayerContent::Text { font_size, wrap_width, .. } => {
+            font_size.is_finite() && *font_size > 0.0 && wrap_width.is_none_or(|w| w.is_finite() && w > 0.0)
+        }
+        LayerContent::Shape { width, height, .. } => {
+            width.is_finite() && height.is_finite() && *width > 0.0 && *height > 0.0
+        }
+        _ => true,
+    };
+    if ok { Ok(()) } else { Err(EditError::InvalidValue("sizes must be finite and positive".into())) }
 }
 
 fn check_filters(f: &Filters) -> Result<(), EditError> {
@@ -330,7 +366,7 @@ mod tests {
         Layer::new(
             LayerId(id),
             format!("shape {id}"),
-            LayerContent::Shape { shape: ShapeKind::Rectangle, fill: [255, 0, 0, 255] },
+            LayerContent::Shape { shape: ShapeKind::Rectangle, fill: [255, 0, 0, 255], width: 100.0, height: 50.0 },
         )
     }
 
@@ -347,6 +383,8 @@ mod tests {
             (id.clone(), -0.5f32..1.5).prop_map(|(id, opacity)| Edit::SetOpacity { id, opacity }),
             (id.clone(), any::<bool>()).prop_map(|(id, visible)| Edit::SetVisible { id, visible }),
             (id.clone(), "[a-z ]{0,8}").prop_map(|(id, name)| Edit::Rename { id, name }),
+            any::<[u8; 4]>().prop_map(|color| Edit::SetBackground { color }),
+            (0u32..25).prop_map(|slides| Edit::SetSlides { slides }),
             (id, -1f32..1.0).prop_map(|(id, brightness)| Edit::SetFilters {
                 id,
                 filters: Filters { brightness, ..Filters::default() }
@@ -371,7 +409,7 @@ mod tests {
             doc.end_group();
             let end = doc.post().clone();
             // The id counter is bookkeeping, not content: it only grows, so an id is never reused.
-            let content = |post: &Post| (post.preset.clone(), post.layers.clone());
+            let content = |post: &Post| (post.preset.clone(), post.slides, post.background, post.layers.clone());
             while doc.undo() {}
             prop_assert_eq!(content(doc.post()), content(&start));
             prop_assert!(doc.post().next_layer_id >= end.next_layer_id);

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod ipc;
 pub mod post;
 pub mod presets;
+pub mod project_ipc;
 
 pub use error::{ErrorCode, IpcError};
 pub use ids::{JobId, ModelId};

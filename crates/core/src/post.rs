@@ -4,17 +4,28 @@
 //! be undone; `crates/store` saves and reopens posts as versioned project files.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// A layer's id, unique within its post (never reused after a delete, so undo can restore it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(transparent)]
 pub struct LayerId(pub u32);
 
 /// The post: bottom layer first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// The canvas is the preset's size, `slides` times as wide: a carousel is one wide canvas that
+/// export cuts into numbered slides, so an image can run across the swipe (the creators' seamless
+/// carousel). Field names stay snake_case on the wire: this is also the project file's format.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Post {
     /// The canvas preset (`instagram-portrait`), from [`crate::presets`].
     pub preset: String,
+    /// Slides of a carousel, 1 for a single image.
+    #[serde(default = "one_slide")]
+    pub slides: u32,
+    /// Canvas colour under the layers, RGBA.
+    #[serde(default = "white")]
+    pub background: [u8; 4],
     /// Layers, bottom first.
     pub layers: Vec<Layer>,
     /// The id the next new layer gets.
@@ -24,7 +35,7 @@ pub struct Post {
 impl Post {
     /// An empty post on a preset.
     pub fn new(preset: impl Into<String>) -> Self {
-        Self { preset: preset.into(), layers: Vec::new(), next_layer_id: 1 }
+        Self { preset: preset.into(), slides: 1, background: white(), layers: Vec::new(), next_layer_id: 1 }
     }
 
     /// A fresh id for a layer about to be added.
@@ -45,7 +56,7 @@ impl Post {
 }
 
 /// One layer of the post.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Layer {
     /// Its id.
     pub id: LayerId,
@@ -71,6 +82,18 @@ pub struct Layer {
     /// Hidden layers are kept but not drawn.
     #[serde(default = "yes")]
     pub visible: bool,
+}
+
+fn hundred() -> f32 {
+    100.0
+}
+
+fn one_slide() -> u32 {
+    1
+}
+
+fn white() -> [u8; 4] {
+    [255, 255, 255, 255]
 }
 
 fn one() -> f32 {
@@ -99,7 +122,7 @@ impl Layer {
 }
 
 /// What a layer shows. Asset paths are relative to the project folder.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum LayerContent {
     /// A picture file.
@@ -119,37 +142,47 @@ pub enum LayerContent {
         /// The recipe.
         recipe: Recipe,
     },
-    /// Text.
+    /// Text, centred on the layer's position; lines break at `\n` and at `wrap_width`.
     Text {
         /// The words.
         text: String,
-        /// Size in canvas pixels.
+        /// Size in canvas pixels (before the transform's scale).
         font_size: f32,
         /// RGBA.
         color: [u8; 4],
+        /// Longest line in canvas pixels before wrapping (none: only explicit line breaks).
+        #[serde(default)]
+        wrap_width: Option<f32>,
     },
-    /// A filled shape or sticker.
+    /// A filled shape or sticker of `width` x `height` canvas pixels (before the transform).
     Shape {
         /// Which shape.
         shape: ShapeKind,
         /// RGBA.
         fill: [u8; 4],
+        /// Width in canvas pixels (files from before sizes existed: 100).
+        #[serde(default = "hundred")]
+        width: f32,
+        /// Height in canvas pixels.
+        #[serde(default = "hundred")]
+        height: f32,
     },
 }
 
 /// How a generated layer was made: enough to make it again and to embed in the export.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Recipe {
     /// Manifest id of the model.
     pub model: String,
     /// The seed.
+    #[ts(type = "number")]
     pub seed: u64,
     /// The item's index within the seed's sequence.
     pub index: u32,
 }
 
 /// Shapes a shape layer can be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum ShapeKind {
     /// Rectangle.
@@ -159,7 +192,7 @@ pub enum ShapeKind {
 }
 
 /// Placement on the canvas: the layer's centre, scale and rotation.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
 pub struct Transform {
     /// Centre, in canvas pixels from the left.
     pub x: f32,
@@ -180,7 +213,7 @@ impl Default for Transform {
 }
 
 /// A crop rectangle, in fractions of the source (0 to 1).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
 pub struct Crop {
     /// Left edge.
     pub x: f32,
@@ -193,7 +226,7 @@ pub struct Crop {
 }
 
 /// Blend modes the compositor implements.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum BlendMode {
     /// Source over.
@@ -208,7 +241,7 @@ pub enum BlendMode {
 }
 
 /// Per-layer filters; the defaults change nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct Filters {
     /// -1 to 1.

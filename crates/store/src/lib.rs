@@ -158,7 +158,12 @@ mod tests {
             layer: Layer::new(
                 text,
                 "title",
-                LayerContent::Text { text: "夏 ☀️ summer".into(), font_size: 96.0, color: [255; 4] },
+                LayerContent::Text {
+                    text: "夏 ☀️ summer".into(),
+                    font_size: 96.0,
+                    color: [255; 4],
+                    wrap_width: Some(900.0),
+                },
             ),
         })
         .expect("add text");

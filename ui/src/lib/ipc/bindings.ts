@@ -145,6 +145,535 @@ done: number,
  */
 outcome: JobOutcome, };
 
+export type LayerId = number;
+
+export type Transform = { 
+/**
+ * Centre, in canvas pixels from the left.
+ */
+x: number, 
+/**
+ * Centre, in canvas pixels from the top.
+ */
+y: number, 
+/**
+ * Horizontal scale.
+ */
+scale_x: number, 
+/**
+ * Vertical scale.
+ */
+scale_y: number, 
+/**
+ * Clockwise degrees.
+ */
+rotation_deg: number, };
+
+export type Crop = { 
+/**
+ * Left edge.
+ */
+x: number, 
+/**
+ * Top edge.
+ */
+y: number, 
+/**
+ * Width.
+ */
+width: number, 
+/**
+ * Height.
+ */
+height: number, };
+
+export type BlendMode = "normal" | "multiply" | "screen" | "overlay";
+
+export type Filters = { 
+/**
+ * -1 to 1.
+ */
+brightness: number, 
+/**
+ * -1 to 1.
+ */
+contrast: number, 
+/**
+ * -1 to 1.
+ */
+saturation: number, 
+/**
+ * -1 (cooler) to 1 (warmer).
+ */
+temperature: number, 
+/**
+ * Blur radius in canvas pixels.
+ */
+blur: number, 
+/**
+ * 0 to 1.
+ */
+vignette: number, };
+
+export type ShapeKind = "rectangle" | "ellipse";
+
+export type Recipe = { 
+/**
+ * Manifest id of the model.
+ */
+model: string, 
+/**
+ * The seed.
+ */
+seed: number, 
+/**
+ * The item's index within the seed's sequence.
+ */
+index: number, };
+
+export type LayerContent = { "type": "image", 
+/**
+ * Relative path of the file in the project.
+ */
+asset: string, } | { "type": "video", 
+/**
+ * Relative path of the file in the project.
+ */
+asset: string, } | { "type": "generated", 
+/**
+ * Relative path of the rendered result in the project.
+ */
+asset: string, 
+/**
+ * The recipe.
+ */
+recipe: Recipe, } | { "type": "text", 
+/**
+ * The words.
+ */
+text: string, 
+/**
+ * Size in canvas pixels (before the transform's scale).
+ */
+font_size: number, 
+/**
+ * RGBA.
+ */
+color: [number, number, number, number], 
+/**
+ * Longest line in canvas pixels before wrapping (none: only explicit line breaks).
+ */
+wrap_width: number | null, } | { "type": "shape", 
+/**
+ * Which shape.
+ */
+shape: ShapeKind, 
+/**
+ * RGBA.
+ */
+fill: [number, number, number, number], 
+/**
+ * Width in canvas pixels (files from before sizes existed: 100).
+ */
+width: number, 
+/**
+ * Height in canvas pixels.
+ */
+height: number, };
+
+export type Layer = { 
+/**
+ * Its id.
+ */
+id: LayerId, 
+/**
+ * Name shown in the layer list.
+ */
+name: string, 
+/**
+ * What it shows.
+ */
+content: LayerContent, 
+/**
+ * Where and how big.
+ */
+transform: Transform, 
+/**
+ * The part of the source shown, as fractions of the source (none: all of it).
+ */
+crop: Crop | null, 
+/**
+ * 0 (invisible) to 1.
+ */
+opacity: number, 
+/**
+ * How it combines with the layers below.
+ */
+blend: BlendMode, 
+/**
+ * Colour and blur filters.
+ */
+filters: Filters, 
+/**
+ * Hidden layers are kept but not drawn.
+ */
+visible: boolean, };
+
+export type Post = { 
+/**
+ * The canvas preset (`instagram-portrait`), from [`crate::presets`].
+ */
+preset: string, 
+/**
+ * Slides of a carousel, 1 for a single image.
+ */
+slides: number, 
+/**
+ * Canvas colour under the layers, RGBA.
+ */
+background: [number, number, number, number], 
+/**
+ * Layers, bottom first.
+ */
+layers: Array<Layer>, 
+/**
+ * The id the next new layer gets.
+ */
+next_layer_id: number, };
+
+export type Edit = { "edit": "add-layer", 
+/**
+ * Where.
+ */
+index: number, 
+/**
+ * The layer (its id from [`Post::allocate_layer_id`]).
+ */
+layer: Layer, } | { "edit": "remove-layer", 
+/**
+ * Which.
+ */
+id: LayerId, } | { "edit": "move-layer", 
+/**
+ * Which.
+ */
+id: LayerId, 
+/**
+ * New position (0 = bottom).
+ */
+to: number, } | { "edit": "set-transform", 
+/**
+ * Which.
+ */
+id: LayerId, 
+/**
+ * New placement.
+ */
+transform: Transform, } | { "edit": "set-crop", 
+/**
+ * Which.
+ */
+id: LayerId, 
+/**
+ * New crop (none: uncropped).
+ */
+crop: Crop | null, } | { "edit": "set-opacity", 
+/**
+ * Which.
+ */
+id: LayerId, 
+/**
+ * 0 to 1.
+ */
+opacity: number, } | { "edit": "set-blend", 
+/**
+ * Which.
+ */
+id: LayerId, 
+/**
+ * New mode.
+ */
+blend: BlendMode, } | { "edit": "set-filters", 
+/**
+ * Which.
+ */
+id: LayerId, 
+/**
+ * New filters.
+ */
+filters: Filters, } | { "edit": "set-visible", 
+/**
+ * Which.
+ */
+id: LayerId, 
+/**
+ * Shown?
+ */
+visible: boolean, } | { "edit": "set-content", 
+/**
+ * Which.
+ */
+id: LayerId, 
+/**
+ * New content.
+ */
+content: LayerContent, } | { "edit": "rename", 
+/**
+ * Which.
+ */
+id: LayerId, 
+/**
+ * New name.
+ */
+name: string, } | { "edit": "set-background", 
+/**
+ * RGBA.
+ */
+color: [number, number, number, number], } | { "edit": "set-slides", 
+/**
+ * 1 to [`Edit::MAX_SLIDES`].
+ */
+slides: number, };
+
+export type CanvasInfo = { 
+/**
+ * Preset id.
+ */
+presetId: string, 
+/**
+ * Preset name for people.
+ */
+presetName: string, 
+/**
+ * Width of one slide in pixels.
+ */
+slideWidth: number, 
+/**
+ * Height in pixels.
+ */
+height: number, 
+/**
+ * Slides (carousel), 1 or more: the canvas is `slide_width * slides` wide.
+ */
+slides: number, 
+/**
+ * Rectangles of the canvas the platform's UI covers, in canvas pixels: `[x, y, w, h]`.
+ */
+unsafeRects: Array<[number, number, number, number]>, };
+
+export type LayerSize = { 
+/**
+ * The layer.
+ */
+id: LayerId, 
+/**
+ * Width.
+ */
+width: number, 
+/**
+ * Height.
+ */
+height: number, };
+
+export type MediaItem = { 
+/**
+ * Path relative to the project folder (`assets/...`), as layers refer to it.
+ */
+asset: string, 
+/**
+ * The original file name.
+ */
+name: string, 
+/**
+ * Pixel width.
+ */
+width: number, 
+/**
+ * Pixel height.
+ */
+height: number, };
+
+export type CheckLevel = "ok" | "warning" | "error";
+
+export type PresetCheck = { 
+/**
+ * Stable id (`aspect`, `resolution`, `media-count`, `safe-zone`, `ai-label`).
+ */
+id: string, 
+/**
+ * How serious.
+ */
+level: CheckLevel, 
+/**
+ * What it found, in words.
+ */
+message: string, 
+/**
+ * The layer it is about, if one.
+ */
+layer: LayerId | null, };
+
+export type ProjectView = { 
+/**
+ * The project folder.
+ */
+dir: string, 
+/**
+ * The post.
+ */
+post: Post, 
+/**
+ * Grows with every change, undo and redo included; a preview fetched for an older revision
+ * is stale.
+ */
+revision: number, 
+/**
+ * Whether there is a step to undo.
+ */
+canUndo: boolean, 
+/**
+ * Whether there is a step to redo.
+ */
+canRedo: boolean, 
+/**
+ * The canvas and its preset.
+ */
+canvas: CanvasInfo, 
+/**
+ * Every layer's own size before its transform (image after crop, measured text, shape).
+ */
+layerSizes: Array<LayerSize>, 
+/**
+ * Media files in the project (the media bin), in import order.
+ */
+media: Array<MediaItem>, 
+/**
+ * The preset's checks against the post as it is now.
+ */
+checks: Array<PresetCheck>, };
+
+export type ApplyEditsRequest = { 
+/**
+ * The edits.
+ */
+edits: Array<Edit>, 
+/**
+ * Requests with the same gesture key in a row undo as one step (a whole drag); none: this
+ * request is one step of its own.
+ */
+gesture: string | null, };
+
+export type AddLayerRequest = { 
+/**
+ * What it shows.
+ */
+content: LayerContent, 
+/**
+ * Its name in the layer list (none: made from the content).
+ */
+name: string | null, 
+/**
+ * Centre in canvas pixels (none: the centre of the first slide).
+ */
+at: [number, number] | null, };
+
+export type ImportMediaRequest = { 
+/**
+ * Absolute paths of the files.
+ */
+paths: Array<string>, 
+/**
+ * Add each readable file as a layer.
+ */
+place: boolean, 
+/**
+ * Where to centre the first new layer, in canvas pixels (later ones are offset).
+ */
+at: [number, number] | null, };
+
+export type ImportFailure = { 
+/**
+ * The path as given.
+ */
+path: string, 
+/**
+ * Why.
+ */
+error: IpcError, };
+
+export type ImportReport = { 
+/**
+ * The project after the import.
+ */
+view: ProjectView, 
+/**
+ * Assets added (`assets/...`).
+ */
+imported: Array<string>, 
+/**
+ * Files that could not be imported.
+ */
+failed: Array<ImportFailure>, };
+
+export type ExportFormat = "png" | "jpeg";
+
+export type ExportRequest = { 
+/**
+ * Canvas preset to export at (none: the post's own).
+ */
+preset: string | null, 
+/**
+ * File format.
+ */
+format: ExportFormat, 
+/**
+ * Output file (a carousel writes `name-1.ext`, `name-2.ext`, ...); none: `exports/<preset>.<ext>`
+ * in the project folder.
+ */
+out: string | null, };
+
+export type ExportReport = { 
+/**
+ * The files, in slide order.
+ */
+files: Array<string>, 
+/**
+ * Pixel width of each file.
+ */
+width: number, 
+/**
+ * Pixel height of each file.
+ */
+height: number, };
+
+export type LayerRequest = { 
+/**
+ * The layer.
+ */
+id: LayerId, };
+
+export type PresetInfo = { 
+/**
+ * Preset id (`instagram-portrait`).
+ */
+id: string, 
+/**
+ * Name for people.
+ */
+name: string, 
+/**
+ * Platform id (`instagram`).
+ */
+platform: string, 
+/**
+ * Width in pixels.
+ */
+width: number, 
+/**
+ * Height in pixels.
+ */
+height: number, };
+
 export const ERROR_CODES: readonly ErrorCode[] = ["RUNTIME_MISSING", "RUNTIME_INCOMPATIBLE", "MANIFEST_INVALID", "MODEL_MISSING", "MODEL_HASH_MISMATCH", "MODEL_INVALID", "INFERENCE_FAILED", "INVALID_REQUEST", "JOB_NOT_FOUND", "IO", "INTERNAL"];
 export const MAX_FACE_COUNT = 1024;
 export const MAX_SEED = 9007199254740991;

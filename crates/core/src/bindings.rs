@@ -9,9 +9,9 @@ use crate::edit::Edit;
 use crate::ipc::{AppStatus, GenerateFacesRequest, JobEvent, JobOutcome, ModelStatus, RuntimeStatus};
 use crate::post::{BlendMode, Crop, Filters, Layer, LayerContent, LayerId, Post, Recipe, ShapeKind, Transform};
 use crate::project_ipc::{
-    AddLayerRequest, ApplyEditsRequest, CanvasInfo, CheckLevel, ExportFormat, ExportReport, ExportRequest,
-    ImportFailure, ImportMediaRequest, ImportReport, LayerRequest, LayerSize, MediaItem, PresetCheck, PresetInfo,
-    ProjectView,
+    AddGeneratedRequest, AddLayerRequest, ApplyEditsRequest, CanvasInfo, CheckLevel, ExportFormat, ExportReport,
+    ExportRequest, ImportFailure, ImportMediaRequest, ImportReport, LayerRequest, LayerSize, MediaItem, PresetCheck,
+    PresetInfo, ProjectView,
 };
 use crate::{ErrorCode, IpcError, JobId, ModelId};
 
@@ -59,6 +59,7 @@ pub fn typescript_bindings() -> String {
         ExportReport::decl(&config),
         LayerRequest::decl(&config),
         PresetInfo::decl(&config),
+        AddGeneratedRequest::decl(&config),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/core by `UPDATE_BINDINGS=1 cargo test -p postcraft-core bindings`.\n// Do not edit by hand: a test fails when this file is stale.\n\n",

@@ -234,3 +234,14 @@ pub struct PresetInfo {
     /// Height in pixels.
     pub height: u32,
 }
+
+/// Add a generated image (an item of a finished or running job) to the post as a layer, with its
+/// recipe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AddGeneratedRequest {
+    /// The job that made it.
+    pub job_id: crate::JobId,
+    /// The item's index within the job.
+    pub index: u32,
+}

@@ -674,6 +674,16 @@ width: number,
  */
 height: number, };
 
+export type AddGeneratedRequest = { 
+/**
+ * The job that made it.
+ */
+jobId: JobId, 
+/**
+ * The item's index within the job.
+ */
+index: number, };
+
 export const ERROR_CODES: readonly ErrorCode[] = ["RUNTIME_MISSING", "RUNTIME_INCOMPATIBLE", "MANIFEST_INVALID", "MODEL_MISSING", "MODEL_HASH_MISMATCH", "MODEL_INVALID", "INFERENCE_FAILED", "INVALID_REQUEST", "JOB_NOT_FOUND", "IO", "INTERNAL"];
 export const MAX_FACE_COUNT = 1024;
 export const MAX_SEED = 9007199254740991;

@@ -31,6 +31,12 @@ pub enum ErrorCode {
     JobNotFound,
     /// Reading or writing a file failed.
     Io,
+    /// A media file could not be read: not an image, damaged, or larger than the studio accepts.
+    MediaInvalid,
+    /// No project is open, or the project file is unreadable.
+    ProjectInvalid,
+    /// The compositor could not render (no graphics adapter, size over the device's limit).
+    RenderFailed,
     /// A bug: an invariant did not hold. Reported, never a panic across IPC.
     Internal,
 }
@@ -38,7 +44,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// Every code, in declaration order (exported to the UI as `ERROR_CODES`). Keep it complete:
     /// `every_code_is_listed_once` fails on a missing one.
-    pub const ALL: [ErrorCode; 11] = [
+    pub const ALL: [ErrorCode; 14] = [
         Self::RuntimeMissing,
         Self::RuntimeIncompatible,
         Self::ManifestInvalid,
@@ -49,6 +55,9 @@ impl ErrorCode {
         Self::InvalidRequest,
         Self::JobNotFound,
         Self::Io,
+        Self::MediaInvalid,
+        Self::ProjectInvalid,
+        Self::RenderFailed,
         Self::Internal,
     ];
 
@@ -65,6 +74,9 @@ impl ErrorCode {
             Self::InvalidRequest => "INVALID_REQUEST",
             Self::JobNotFound => "JOB_NOT_FOUND",
             Self::Io => "IO",
+            Self::MediaInvalid => "MEDIA_INVALID",
+            Self::ProjectInvalid => "PROJECT_INVALID",
+            Self::RenderFailed => "RENDER_FAILED",
             Self::Internal => "INTERNAL",
         }
     }
@@ -112,7 +124,10 @@ mod tests {
             ErrorCode::InvalidRequest => 7,
             ErrorCode::JobNotFound => 8,
             ErrorCode::Io => 9,
-            ErrorCode::Internal => 10,
+            ErrorCode::MediaInvalid => 10,
+            ErrorCode::ProjectInvalid => 11,
+            ErrorCode::RenderFailed => 12,
+            ErrorCode::Internal => 13,
         };
         for (index, code) in ErrorCode::ALL.iter().enumerate() {
             assert_eq!(position(*code), index, "{code} is out of place in ErrorCode::ALL");

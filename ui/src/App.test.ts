@@ -13,11 +13,12 @@ import {
   completedJob,
   faceModel,
   imageEvent,
-  installBackend,
+  installProjectBackend,
   readyStatus,
   removeBackend,
   RUNTIME_PATH,
   runtimeMissingStatus,
+  stubCanvas,
   type FakeBackendOptions,
 } from './test/backend';
 
@@ -26,7 +27,8 @@ afterEach(() => {
 });
 
 async function renderStudio(options: FakeBackendOptions = {}) {
-  const backend = installBackend(options);
+  const backend = installProjectBackend({}, options);
+  stubCanvas();
   render(App);
   await waitFor(() => expect(screen.getByTestId('runtime-status').textContent).not.toMatch(/checking/));
   return backend;
@@ -36,10 +38,11 @@ const generateButton = () => screen.getByTestId<HTMLButtonElement>('generate-but
 const faces = () => screen.queryAllByTestId<HTMLImageElement>('face');
 
 describe('studio frame', () => {
-  it('shows the tools, with only Image available', async () => {
+  it('shows the tools, with Image and Layers available', async () => {
     await renderStudio();
     expect(screen.getByTestId('tool-image').getAttribute('aria-pressed')).toBe('true');
-    for (const id of ['write', 'canvas', 'audio']) {
+    expect(screen.getByTestId('tool-canvas').getAttribute('aria-pressed')).toBe('false');
+    for (const id of ['write', 'audio']) {
       const tool = screen.getByTestId(`tool-${id}`);
       expect(tool.getAttribute('aria-disabled')).toBe('true');
       expect(tool.textContent).toContain('coming soon');
@@ -271,7 +274,7 @@ describe('generating faces', () => {
     const backend = await renderStudio({
       generateError: { code: 'MODEL_MISSING', message: 'dcgan-faces.onnx is missing.' },
     });
-    expect(backend.commands).toEqual(['app_status']);
+    expect(backend.commands.filter((c) => c === 'app_status')).toEqual(['app_status']);
     backend.setStatus(
       readyStatus({
         models: [
@@ -293,23 +296,33 @@ describe('generating faces', () => {
     expect(screen.getByTestId('model-status').textContent).toContain('MODEL_MISSING');
   });
 
-  it('puts the clicked face on the canvas', async () => {
+  it('adds the selected face to the post as a layer', async () => {
     const backend = await renderStudio();
-    const canvas = screen.getByTestId('post-canvas');
-    expect(canvas.textContent).toContain('Your post starts here');
+    await waitFor(() => expect(screen.getByTestId('post-canvas').textContent).toContain('Your post starts here'));
+    expect(screen.queryByTestId('add-to-post')).toBeNull();
 
     await fireEvent.click(generateButton());
     backend.last().emit(...completedJob(1, 3));
     await frame();
 
     await fireEvent.click(faces()[2]!);
-    const big = within(canvas).getByRole<HTMLImageElement>('img');
-    // Shown large from the engine's Catmull-Rom upscale, not the browser's blur of 64x64 pixels.
-    expect(big.getAttribute('src')).toBe('postcraft://localhost/jobs/1/2.png?scale=8');
     expect(faces()[2]!.closest('button')!.getAttribute('aria-pressed')).toBe('true');
+    await fireEvent.click(screen.getByTestId('add-to-post'));
 
-    // A new job clears the canvas selection.
+    await waitFor(() => expect(backend.calls.map((c) => c.cmd)).toContain('add_generated_layer'));
+    expect(backend.calls.find((c) => c.cmd === 'add_generated_layer')!.args).toEqual({
+      request: { jobId: 1, index: 2 },
+    });
+    await waitFor(() => expect(screen.getByTestId('selection-box').dataset.layer).toBe('1'));
+    expect(screen.getByTestId('post-canvas').textContent).not.toContain('Your post starts here');
+
+    // The Layers tool lists it.
+    await fireEvent.click(screen.getByTestId('tool-canvas'));
+    expect(within(screen.getByTestId('layer-row-1')).getByText(/generated 1/)).toBeTruthy();
+
+    // A new job clears the face selection.
+    await fireEvent.click(screen.getByTestId('tool-image'));
     await fireEvent.click(generateButton());
-    expect(within(canvas).queryByRole('img')).toBeNull();
+    expect(screen.queryByTestId('add-to-post')).toBeNull();
   });
 });

@@ -1,4 +1,7 @@
-/** The studio's tools, in rail order. Write, Canvas and Audio are upcoming: shown, not faked. */
+/**
+ * The studio's tools, in rail order; each picks the right-hand panel. Write and Audio are
+ * upcoming: shown, not faked.
+ */
 import type { IconName } from './components/icons';
 
 export type ToolId = 'image' | 'write' | 'canvas' | 'audio';
@@ -13,6 +16,6 @@ export interface Tool {
 export const TOOLS: readonly Tool[] = [
   { id: 'image', label: 'Image', icon: 'image', available: true },
   { id: 'write', label: 'Write', icon: 'write', available: false },
-  { id: 'canvas', label: 'Canvas', icon: 'canvas', available: false },
+  { id: 'canvas', label: 'Layers', icon: 'layers', available: true },
   { id: 'audio', label: 'Audio', icon: 'audio', available: false },
 ];

@@ -2,10 +2,30 @@
  * A fake Rust side for tests, installed with `mockIPC` from `@tauri-apps/api/mocks`:
  * answers `app_status`, records `generate_faces` / `cancel_job`, and pushes job events into
  * the real `Channel` the UI created, through the same callback path Tauri uses.
+ * `installProjectBackend` adds a small fake engine for the canvas editor (projects, edits with
+ * undo, import, export, preview frames through a fake `fetch`).
  */
-import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { clearMocks, mockConvertFileSrc, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
+import { vi } from 'vitest';
 
-import type { AppStatus, IpcError, JobEvent, JobId, ModelStatus } from '../lib/ipc';
+import type {
+  AppStatus,
+  CanvasInfo,
+  Edit,
+  ExportReport,
+  ImportFailure,
+  IpcError,
+  JobEvent,
+  JobId,
+  Layer,
+  LayerContent,
+  LayerSize,
+  MediaItem,
+  ModelStatus,
+  PresetCheck,
+  PresetInfo,
+  ProjectView,
+} from '../lib/ipc';
 
 export const RUNTIME_PATH = '/opt/postcraft/lib/libonnxruntime.so.1.31.1';
 
@@ -86,7 +106,10 @@ export interface FakeBackend {
   setStatus(status: AppStatus): void;
 }
 
-export function installBackend(options: FakeBackendOptions = {}): FakeBackend {
+type CommandHandler = (cmd: string, payload: Record<string, unknown>) => unknown;
+
+/** The face commands, as a handler another fake can fall back to. */
+function faceBackend(options: FakeBackendOptions): { backend: FakeBackend; handle: CommandHandler } {
   let status = options.status ?? readyStatus();
   let nextJobId = 1;
   const backend: FakeBackend = {
@@ -103,9 +126,7 @@ export function installBackend(options: FakeBackendOptions = {}): FakeBackend {
     },
   };
 
-  mockIPC((cmd, args) => {
-    backend.commands.push(cmd);
-    const payload = (args ?? {}) as Record<string, unknown>;
+  const handle: CommandHandler = (cmd, payload) => {
     switch (cmd) {
       case 'app_status':
       case 'reload_engine':
@@ -141,12 +162,28 @@ export function installBackend(options: FakeBackendOptions = {}): FakeBackend {
       default:
         return Promise.reject(new Error(`unexpected command ${cmd}`));
     }
+  };
+  return { backend, handle };
+}
+
+/** Mocks the IPC and the main window (so event listeners, e.g. file drops, work). */
+function mockBackend(handle: CommandHandler): void {
+  mockWindows('main');
+  mockIPC((cmd, args) => handle(cmd, (args ?? {}) as Record<string, unknown>), { shouldMockEvents: true });
+}
+
+export function installBackend(options: FakeBackendOptions = {}): FakeBackend {
+  const { backend, handle } = faceBackend(options);
+  mockBackend((cmd, payload) => {
+    backend.commands.push(cmd);
+    return handle(cmd, payload);
   });
   return backend;
 }
 
 export function removeBackend(): void {
   clearMocks();
+  vi.unstubAllGlobals();
 }
 
 /** A tiny valid PNG as a data URL, standing in for `postcraft://localhost/jobs/N/I.png`. */
@@ -173,4 +210,447 @@ export function completedJob(jobId: JobId, total: number): JobEvent[] {
   }
   events.push({ event: 'finished', jobId, done: total, outcome: { state: 'completed' } });
   return events;
+}
+
+// =============================================================================================
+// Projects: a small fake engine for the canvas editor's tests.
+
+export const PROJECT_DIR = '/home/me/Postcraft/My post';
+
+export const PRESETS: PresetInfo[] = [
+  { id: 'instagram-portrait', name: 'Instagram portrait', platform: 'instagram', width: 1080, height: 1350 },
+  { id: 'instagram-square', name: 'Instagram square', platform: 'instagram', width: 1080, height: 1080 },
+  { id: 'tiktok', name: 'TikTok', platform: 'tiktok', width: 1080, height: 1920 },
+];
+
+export function canvasInfo(overrides: Partial<CanvasInfo> = {}): CanvasInfo {
+  return {
+    presetId: 'instagram-portrait',
+    presetName: 'Instagram portrait',
+    slideWidth: 1080,
+    height: 1350,
+    slides: 1,
+    unsafeRects: [[0, 1150, 1080, 200]],
+    ...overrides,
+  };
+}
+
+/** A layer with defaults (centred on a 1080x1350 slide, unscaled). */
+export function layer(id: number, content: LayerContent, overrides: Partial<Layer> = {}): Layer {
+  return {
+    id,
+    name: `Layer ${id}`,
+    content,
+    transform: { x: 540, y: 675, scale_x: 1, scale_y: 1, rotation_deg: 0 },
+    crop: null,
+    opacity: 1,
+    blend: 'normal',
+    filters: { brightness: 0, contrast: 0, saturation: 0, temperature: 0, blur: 0, vignette: 0 },
+    visible: true,
+    ...overrides,
+  };
+}
+
+export const shape = (width = 400, height = 400): LayerContent => ({
+  type: 'shape',
+  shape: 'rectangle',
+  fill: [255, 0, 0, 255],
+  width,
+  height,
+});
+
+export const text = (words = 'Hello'): LayerContent => ({
+  type: 'text',
+  text: words,
+  font_size: 96,
+  color: [255, 255, 255, 255],
+  wrap_width: 864,
+});
+
+export const image = (asset = 'assets/photo.png'): LayerContent => ({ type: 'image', asset });
+
+export interface FakeProjectOptions {
+  /** Layers at start, bottom first. `null` project: project_current answers null. */
+  layers?: Layer[];
+  project?: 'open' | 'none' | 'error';
+  media?: MediaItem[];
+  checks?: PresetCheck[];
+  /** Refuse every apply_edits with this error. */
+  editError?: { code: string; message: string };
+  importFailures?: ImportFailure[];
+  exportReport?: ExportReport;
+  /** Hold apply_edits answers until `releaseEdits()`. */
+  holdEdits?: boolean;
+}
+
+export interface EditCall {
+  edits: Edit[];
+  gesture: string | null;
+}
+
+export interface PreviewCall {
+  rev: number;
+  w: number;
+  h: number;
+  overlays: boolean;
+}
+
+export interface FakeProject {
+  view(): ProjectView;
+  editCalls: EditCall[];
+  calls: { cmd: string; args: Record<string, unknown> }[];
+  previewCalls: PreviewCall[];
+  /** Answers held apply_edits requests, in order. */
+  releaseEdits(): void;
+  heldEdits(): number;
+}
+
+/** Own size of a layer, as the engine would measure it. */
+function sizeOf(l: Layer, media: MediaItem[]): LayerSize {
+  const c = l.content;
+  let width = 100;
+  let height = 100;
+  if (c.type === 'shape') {
+    width = c.width;
+    height = c.height;
+  } else if (c.type === 'text') {
+    width = Math.min(c.wrap_width ?? Infinity, c.text.length * c.font_size * 0.55);
+    height = c.font_size * 1.2;
+  } else {
+    const item = media.find((m) => m.asset === c.asset);
+    width = item?.width ?? 800;
+    height = item?.height ?? 600;
+  }
+  if (l.crop) {
+    width *= l.crop.width;
+    height *= l.crop.height;
+  }
+  return { id: l.id, width, height };
+}
+
+/** The fake engine's post with undo history; edits apply as the engine's do (simplified). */
+class Engine {
+  layers: Layer[];
+  slides = 1;
+  background: [number, number, number, number] = [255, 255, 255, 255];
+  nextId: number;
+  revision = 1;
+  undoStack: { state: string; gesture: string | null }[] = [];
+  redoStack: string[] = [];
+  media: MediaItem[];
+  checks: PresetCheck[];
+  lastGesture: string | null = null;
+
+  constructor(options: FakeProjectOptions) {
+    this.layers = structuredClone(options.layers ?? []);
+    this.nextId = Math.max(0, ...this.layers.map((l) => l.id)) + 1;
+    this.media = options.media ?? [];
+    this.checks = options.checks ?? [
+      { id: 'aspect', level: 'ok', message: 'The aspect ratio suits Instagram portrait.', layer: null },
+    ];
+  }
+
+  snapshot(): string {
+    return JSON.stringify({ layers: this.layers, slides: this.slides, background: this.background });
+  }
+
+  restore(state: string): void {
+    const s = JSON.parse(state) as { layers: Layer[]; slides: number; background: Engine['background'] };
+    this.layers = s.layers;
+    this.slides = s.slides;
+    this.background = s.background;
+  }
+
+  view(): ProjectView {
+    return {
+      dir: PROJECT_DIR,
+      post: {
+        preset: 'instagram-portrait',
+        slides: this.slides,
+        background: this.background,
+        layers: structuredClone(this.layers),
+        next_layer_id: this.nextId,
+      },
+      revision: this.revision,
+      canUndo: this.undoStack.length > 0,
+      canRedo: this.redoStack.length > 0,
+      canvas: canvasInfo({ slides: this.slides }),
+      layerSizes: this.layers.map((l) => sizeOf(l, this.media)),
+      media: structuredClone(this.media),
+      checks: structuredClone(this.checks),
+    };
+  }
+
+  /** One undo step, or part of the open gesture's. */
+  change(gesture: string | null, fn: () => void): void {
+    const before = this.snapshot();
+    fn();
+    if (gesture === null || gesture !== this.lastGesture) this.undoStack.push({ state: before, gesture });
+    this.lastGesture = gesture;
+    this.redoStack = [];
+    this.revision++;
+  }
+
+  find(id: number): Layer {
+    const l = this.layers.find((x) => x.id === id);
+    // Rejections are plain {code, message} objects, as Tauri delivers them.
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
+    if (!l) throw { code: 'INVALID_REQUEST', message: `no layer ${id} in the post` };
+    return l;
+  }
+
+  apply(edit: Edit): void {
+    switch (edit.edit) {
+      case 'add-layer':
+        this.layers.splice(edit.index, 0, edit.layer);
+        break;
+      case 'remove-layer':
+        this.find(edit.id);
+        this.layers = this.layers.filter((l) => l.id !== edit.id);
+        break;
+      case 'move-layer': {
+        const l = this.find(edit.id);
+        this.layers = this.layers.filter((x) => x.id !== edit.id);
+        this.layers.splice(edit.to, 0, l);
+        break;
+      }
+      case 'set-transform':
+        this.find(edit.id).transform = edit.transform;
+        break;
+      case 'set-crop':
+        this.find(edit.id).crop = edit.crop;
+        break;
+      case 'set-opacity':
+        this.find(edit.id).opacity = edit.opacity;
+        break;
+      case 'set-blend':
+        this.find(edit.id).blend = edit.blend;
+        break;
+      case 'set-filters':
+        this.find(edit.id).filters = edit.filters;
+        break;
+      case 'set-visible':
+        this.find(edit.id).visible = edit.visible;
+        break;
+      case 'set-content':
+        this.find(edit.id).content = edit.content;
+        break;
+      case 'rename':
+        this.find(edit.id).name = edit.name;
+        break;
+      case 'set-background':
+        this.background = edit.color;
+        break;
+      case 'set-slides':
+        this.slides = edit.slides;
+        break;
+    }
+  }
+
+  addLayer(content: LayerContent, name: string | null, at: [number, number] | null): void {
+    const id = this.nextId++;
+    const [x, y] = at ?? [540, 675];
+    this.change(null, () => {
+      this.layers.push(layer(id, content, { name: name ?? `${content.type} ${id}`, transform: { x, y, scale_x: 1, scale_y: 1, rotation_deg: 0 } }));
+    });
+  }
+}
+
+/** Fake 2D context: records what the preview drew. */
+export interface CanvasStub {
+  draws: { width: number; height: number }[];
+}
+
+export function stubCanvas(): CanvasStub {
+  const stub: CanvasStub = { draws: [] };
+  const context = {
+    createImageData: (w: number, h: number) => ({ width: w, height: h, data: new Uint8ClampedArray(w * h * 4) }),
+    putImageData: (img: { width: number; height: number }) => {
+      stub.draws.push({ width: img.width, height: img.height });
+    },
+  };
+  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(
+    (() => context) as unknown as HTMLCanvasElement['getContext'],
+  );
+  return stub;
+}
+
+/** Every element measures `width` x `height` at the page's top left (jsdom lays nothing out). */
+export function stubLayout(width = 800, height = 600): void {
+  vi.spyOn(Element.prototype, 'getBoundingClientRect').mockImplementation(
+    () =>
+      ({
+        left: 0,
+        top: 0,
+        x: 0,
+        y: 0,
+        width,
+        height,
+        right: width,
+        bottom: height,
+        toJSON: () => ({}),
+      }),
+  );
+}
+
+/**
+ * Installs the face backend plus a fake engine for projects, a fake `fetch` for preview frames
+ * (W*H*4 bytes) and `convertFileSrc`.
+ */
+export function installProjectBackend(
+  options: FakeProjectOptions = {},
+  faceOptions: FakeBackendOptions = {},
+): FakeBackend & FakeProject {
+  const { backend: faces, handle: faceHandle } = faceBackend(faceOptions);
+  const engine = new Engine(options);
+  const held: (() => void)[] = [];
+  const project: FakeProject = {
+    view: () => engine.view(),
+    editCalls: [],
+    calls: [],
+    previewCalls: [],
+    releaseEdits() {
+      while (held.length > 0) held.shift()!();
+    },
+    heldEdits: () => held.length,
+  };
+
+  mockBackend((cmd, args) => {
+    faces.commands.push(cmd);
+    project.calls.push({ cmd, args });
+    const request = args.request as Record<string, unknown> | undefined;
+    try {
+      switch (cmd) {
+        case 'presets_list':
+          return structuredClone(PRESETS);
+        case 'project_current':
+          if (options.project === 'none') return null;
+          if (options.project === 'error') return Promise.reject({ code: 'IO', message: 'The projects folder is not writable.' });
+          return engine.view();
+        case 'project_save':
+        case 'project_open':
+        case 'project_create':
+          return engine.view();
+        case 'apply_edits': {
+          const { edits, gesture } = request as unknown as EditCall;
+          project.editCalls.push({ edits: structuredClone(edits), gesture });
+          const answer = () => {
+            if (options.editError) return Promise.reject(options.editError);
+            engine.change(gesture, () => edits.forEach((e) => engine.apply(e)));
+            return Promise.resolve(engine.view());
+          };
+          if (options.holdEdits) {
+            return new Promise((resolve, reject) => held.push(() => void answer().then(resolve, reject)));
+          }
+          return answer();
+        }
+        case 'add_layer': {
+          const r = request as { content: LayerContent; name: string | null; at: [number, number] | null };
+          engine.addLayer(r.content, r.name, r.at);
+          return engine.view();
+        }
+        case 'add_generated_layer': {
+          const r = request as { jobId: number; index: number };
+          engine.addLayer(
+            { type: 'generated', asset: `assets/face-${r.jobId}-${r.index}.png`, recipe: { model: 'dcgan-faces', seed: 42, index: r.index } },
+            null,
+            null,
+          );
+          return engine.view();
+        }
+        case 'duplicate_layer': {
+          const source = engine.find((request as { id: number }).id);
+          engine.addLayer(structuredClone(source.content), `${source.name} copy`, [source.transform.x + 20, source.transform.y + 20]);
+          return engine.view();
+        }
+        case 'undo': {
+          const step = engine.undoStack.pop();
+          if (step) {
+            engine.redoStack.push(engine.snapshot());
+            engine.restore(step.state);
+            engine.revision++;
+            engine.lastGesture = null;
+          }
+          return engine.view();
+        }
+        case 'redo': {
+          const state = engine.redoStack.pop();
+          if (state) {
+            engine.undoStack.push({ state: engine.snapshot(), gesture: null });
+            engine.restore(state);
+            engine.revision++;
+          }
+          return engine.view();
+        }
+        case 'import_media': {
+          const r = request as { paths: string[]; place: boolean; at: [number, number] | null };
+          const failures = options.importFailures ?? [];
+          const failed = failures.filter((f) => r.paths.includes(f.path));
+          const imported: string[] = [];
+          for (const path of r.paths) {
+            if (failed.some((f) => f.path === path)) continue;
+            const name = path.split('/').at(-1)!;
+            const asset = `assets/${name}`;
+            imported.push(asset);
+            engine.media.push({ asset, name, width: 800, height: 600 });
+            if (r.place) engine.addLayer({ type: 'image', asset }, name, r.at);
+          }
+          if (imported.length > 0 && !r.place) engine.revision++;
+          return { view: engine.view(), imported, failed };
+        }
+        case 'export_post':
+          return (
+            options.exportReport ?? {
+              files: [`${PROJECT_DIR}/exports/instagram-portrait.png`],
+              width: 1080,
+              height: 1350,
+            }
+          );
+        default:
+          return faceHandle(cmd, args);
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  });
+  mockConvertFileSrc('linux');
+
+  vi.stubGlobal('fetch', (input: string) => {
+    const url = new URL(String(input));
+    if (!String(input).startsWith('postcraft://localhost/preview')) {
+      return Promise.reject(new TypeError(`unexpected fetch ${String(input)}`));
+    }
+    const w = Number(url.searchParams.get('w'));
+    const h = Number(url.searchParams.get('h'));
+    project.previewCalls.push({
+      rev: Number(url.searchParams.get('rev')),
+      w,
+      h,
+      overlays: url.searchParams.get('overlays') === '1',
+    });
+    return Promise.resolve(new Response(new Uint8Array(w * h * 4).fill(200)));
+  });
+
+  return Object.assign(faces, project);
+}
+
+const DRAG_EVENTS = {
+  enter: 'tauri://drag-enter',
+  over: 'tauri://drag-over',
+  drop: 'tauri://drag-drop',
+  leave: 'tauri://drag-leave',
+} as const;
+
+/**
+ * Emits an OS file-drag event as Tauri does (position in physical pixels of the webview), through
+ * the mocked event plugin, to the app's `onDragDropEvent` listener.
+ */
+export async function emitFileDrag(
+  type: keyof typeof DRAG_EVENTS,
+  position: { x: number; y: number } = { x: 0, y: 0 },
+  paths: string[] = [],
+): Promise<void> {
+  const invoke = (window as unknown as { __TAURI_INTERNALS__: { invoke: (cmd: string, args: unknown) => Promise<unknown> } })
+    .__TAURI_INTERNALS__.invoke;
+  await invoke('plugin:event|emit', { event: DRAG_EVENTS[type], payload: { paths, position } });
 }

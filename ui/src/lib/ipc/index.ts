@@ -5,15 +5,26 @@
  *
  * Types come from `./bindings.ts`, generated from the Rust types in crates/core.
  */
-import { Channel, invoke } from '@tauri-apps/api/core';
+import { Channel, convertFileSrc, invoke } from '@tauri-apps/api/core';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
 
 import { ERROR_CODES } from './bindings';
 import type {
+  AddGeneratedRequest,
+  AddLayerRequest,
   AppStatus,
+  ApplyEditsRequest,
+  ExportReport,
+  ExportRequest,
   GenerateFacesRequest,
+  ImportMediaRequest,
+  ImportReport,
   IpcError,
   JobEvent,
   JobId,
+  LayerRequest,
+  PresetInfo,
+  ProjectView,
 } from './bindings';
 
 export type * from './bindings';
@@ -96,15 +107,242 @@ export function reloadEngine(): Promise<AppStatus> {
   return call<AppStatus>('reload_engine');
 }
 
+// ---------------------------------------------------------------------------------------------
+// Projects and editing. Every command that changes the post resolves with the whole
+// ProjectView after the change; the UI replaces its copy with it.
+
+/** Every canvas preset the app knows. */
+export function presetsList(): Promise<PresetInfo[]> {
+  return call<PresetInfo[]>('presets_list');
+}
+
+/** The project the app opened or created at start-up; null only when that failed. */
+export function projectCurrent(): Promise<ProjectView | null> {
+  return call<ProjectView | null>('project_current');
+}
+
+/** Creates a project on `preset` in `dir` (null: a new folder in the default projects folder). */
+export function projectCreate(dir: string | null, preset: string): Promise<ProjectView> {
+  return call<ProjectView>('project_create', { dir, preset });
+}
+
+/** Opens the project in `dir`. */
+export function projectOpen(dir: string): Promise<ProjectView> {
+  return call<ProjectView>('project_open', { dir });
+}
+
+/** Writes the project to its folder. */
+export function projectSave(): Promise<ProjectView> {
+  return call<ProjectView>('project_save');
+}
+
+/**
+ * Applies edits. Requests in a row with the same `gesture` undo as one step (a whole drag);
+ * `gesture: null` makes the request a step of its own.
+ */
+export function applyEdits(request: ApplyEditsRequest): Promise<ProjectView> {
+  return call<ProjectView>('apply_edits', { request });
+}
+
+/** Adds a layer on top; the engine gives it its id and fits it into the canvas. */
+export function addLayer(request: AddLayerRequest): Promise<ProjectView> {
+  return call<ProjectView>('add_layer', { request });
+}
+
+/** Copies a layer (placed above it). */
+export function duplicateLayer(request: LayerRequest): Promise<ProjectView> {
+  return call<ProjectView>('duplicate_layer', { request });
+}
+
+/** Undoes the last step. */
+export function undo(): Promise<ProjectView> {
+  return call<ProjectView>('undo');
+}
+
+/** Redoes the last undone step. */
+export function redo(): Promise<ProjectView> {
+  return call<ProjectView>('redo');
+}
+
+/**
+ * Copies files into the project (and with `place`, adds each as a layer). Files that cannot be
+ * imported are listed in `failed` with their error; the others are imported.
+ */
+export function importMedia(request: ImportMediaRequest): Promise<ImportReport> {
+  return call<ImportReport>('import_media', { request });
+}
+
+/** Adds an image of a face job (from the Image panel) to the post as a layer. */
+export function addGeneratedLayer(request: AddGeneratedRequest): Promise<ProjectView> {
+  return call<ProjectView>('add_generated_layer', { request });
+}
+
+/** Renders the post to files; `out: null` writes into the project's `exports/` folder. */
+export function exportPost(request: ExportRequest): Promise<ExportReport> {
+  return call<ExportReport>('export_post', { request });
+}
+
+/** What a preview frame is asked for. */
+export interface PreviewParams {
+  /** The ProjectView revision it should show (the engine always renders its current post). */
+  revision: number;
+  /** Pixel size of the frame: the displayed size times the device pixel ratio. */
+  width: number;
+  height: number;
+  /** Whether the platform's safe zone (and slide dividers) are drawn over the post. */
+  overlays: boolean;
+}
+
+/** A decoded preview frame: `width * height * 4` RGBA bytes of the whole canvas. */
+export interface PreviewFrame extends PreviewParams {
+  pixels: Uint8ClampedArray<ArrayBuffer>;
+}
+
+/**
+ * A URL of the app's `postcraft:` scheme (`postcraft://localhost/<path>`, or
+ * `http://postcraft.localhost/<path>` on Windows), as Tauri's `convertFileSrc` builds it.
+ */
+function schemeUrl(path: string): string {
+  const internals = (window as { __TAURI_INTERNALS__?: { convertFileSrc?: unknown } })
+    .__TAURI_INTERNALS__;
+  if (typeof internals?.convertFileSrc === 'function') return convertFileSrc(path, 'postcraft');
+  return `postcraft://localhost/${encodeURIComponent(path)}`;
+}
+
+/** The URL of the engine's preview (raw RGBA bytes, no header) at `width` x `height`. */
+export function previewUrl({ revision, width, height, overlays }: PreviewParams): string {
+  const base = schemeUrl('preview');
+  return `${base}?rev=${revision}&w=${width}&h=${height}&overlays=${overlays ? 1 : 0}`;
+}
+
+/** The URL of a media-bin thumbnail (PNG, at most `max` pixels on its longer side). */
+export function assetThumbnailUrl(asset: string, max = 256): string {
+  return `${schemeUrl(`asset/${asset}`)}?max=${max}`;
+}
+
+async function responseError(response: Response): Promise<IpcError> {
+  let body = '';
+  try {
+    body = await response.text();
+  } catch {
+    // No body: the status says enough.
+  }
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (isIpcError(parsed)) return { code: parsed.code, message: parsed.message };
+  } catch {
+    // Not JSON: use the text.
+  }
+  const detail = body.trim() || response.statusText || `status ${response.status}`;
+  return { code: 'INTERNAL', message: `The preview could not be rendered: ${detail}` };
+}
+
+/**
+ * Fetches one preview frame from the app's `postcraft:` scheme. Rejects with an IpcError when
+ * the engine refuses or the byte count is not `width * height * 4`.
+ */
+export async function fetchPreview(params: PreviewParams): Promise<PreviewFrame> {
+  let response: Response;
+  try {
+    response = await fetch(previewUrl(params));
+  } catch (e) {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
+    throw toIpcError(e);
+  }
+  // eslint-disable-next-line @typescript-eslint/only-throw-error
+  if (!response.ok) throw await responseError(response);
+  const pixels = new Uint8ClampedArray(await response.arrayBuffer());
+  const expected = params.width * params.height * 4;
+  if (pixels.length !== expected) {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
+    throw {
+      code: 'INTERNAL',
+      message: `The preview had ${pixels.length} bytes where ${params.width}x${params.height} RGBA needs ${expected}.`,
+    } satisfies IpcError;
+  }
+  return { ...params, pixels };
+}
+
+/** An OS file drag over the window, with its position in CSS pixels of the page. */
+export type FileDragEvent =
+  | { type: 'enter' | 'over'; x: number; y: number }
+  | { type: 'drop'; x: number; y: number; paths: string[] }
+  | { type: 'leave' };
+
+/**
+ * Listens to files dragged from the OS onto the window (Tauri routes them to the app; HTML5
+ * drag-and-drop does not see them). Positions arrive in physical pixels and are turned into CSS
+ * pixels here. Outside the app (tests, a plain browser) this does nothing. Resolves with the
+ * function that stops listening.
+ */
+export async function onFileDrag(handler: (event: FileDragEvent) => void): Promise<() => void> {
+  if (!insideTauri()) return () => {};
+  const unlisten = await getCurrentWebview().onDragDropEvent(({ payload }) => {
+    if (payload.type === 'leave') {
+      handler({ type: 'leave' });
+      return;
+    }
+    const ratio = window.devicePixelRatio || 1;
+    const x = payload.position.x / ratio;
+    const y = payload.position.y / ratio;
+    if (payload.type === 'drop') handler({ type: 'drop', x, y, paths: payload.paths });
+    else handler({ type: payload.type, x, y });
+  });
+  return () => {
+    // Typed `() => void`, but it returns a promise that rejects when the window (or a test's
+    // mocks) went away first: nothing is listening any more then.
+    Promise.resolve()
+      .then(() => unlisten())
+      .catch(() => {});
+  };
+}
+
 /** The backend calls the UI makes, as one object so components and tests can swap it. */
 export interface StudioIpc {
   appStatus: typeof appStatus;
   reloadEngine: typeof reloadEngine;
   generateFaces: typeof generateFaces;
   cancelJob: typeof cancelJob;
+  presetsList: typeof presetsList;
+  projectCurrent: typeof projectCurrent;
+  projectCreate: typeof projectCreate;
+  projectOpen: typeof projectOpen;
+  projectSave: typeof projectSave;
+  applyEdits: typeof applyEdits;
+  addLayer: typeof addLayer;
+  duplicateLayer: typeof duplicateLayer;
+  undo: typeof undo;
+  redo: typeof redo;
+  importMedia: typeof importMedia;
+  addGeneratedLayer: typeof addGeneratedLayer;
+  exportPost: typeof exportPost;
+  fetchPreview: typeof fetchPreview;
+  assetThumbnailUrl: typeof assetThumbnailUrl;
+  onFileDrag: typeof onFileDrag;
 }
 
-export const tauriIpc: StudioIpc = { appStatus, reloadEngine, generateFaces, cancelJob };
+export const tauriIpc: StudioIpc = {
+  appStatus,
+  reloadEngine,
+  generateFaces,
+  cancelJob,
+  presetsList,
+  projectCurrent,
+  projectCreate,
+  projectOpen,
+  projectSave,
+  applyEdits,
+  addLayer,
+  duplicateLayer,
+  undo,
+  redo,
+  importMedia,
+  addGeneratedLayer,
+  exportPost,
+  fetchPreview,
+  assetThumbnailUrl,
+  onFileDrag,
+};
 
 /**
  * Whether the page runs inside the Tauri app (rather than a plain browser, e.g. `vite preview`).

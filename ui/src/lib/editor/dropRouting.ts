@@ -1,0 +1,51 @@
+/**
+ * Where files dragged from the OS land: on the canvas (imported and placed under the pointer),
+ * on the media bin (imported only), or elsewhere (refused). Pure: rectangles come from the DOM.
+ */
+import type { Point } from './geometry';
+
+export type DropZone = 'canvas' | 'bin';
+
+/** The parts of a DOMRect the router reads. */
+export interface RectLike {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+function inside(rect: RectLike | null | undefined, p: Point): boolean {
+  if (!rect || rect.width <= 0 || rect.height <= 0) return false;
+  return p.x >= rect.left && p.x <= rect.left + rect.width && p.y >= rect.top && p.y <= rect.top + rect.height;
+}
+
+/**
+ * The zone under `p` (CSS px of the page). The media bin wins where they overlap (it is drawn
+ * over the stage).
+ */
+export function dropZoneAt(p: Point, zones: { canvas?: RectLike | null; bin?: RectLike | null }): DropZone | null {
+  if (inside(zones.bin, p)) return 'bin';
+  if (inside(zones.canvas, p)) return 'canvas';
+  return null;
+}
+
+/** The request a drop makes, or null when it lands outside both zones or brings no files. */
+export function dropRequest(
+  zone: DropZone | null,
+  paths: readonly string[],
+  canvasPoint: Point | null,
+): { paths: string[]; place: boolean; at: [number, number] | null } | null {
+  if (zone === null || paths.length === 0) return null;
+  if (zone === 'bin') return { paths: [...paths], place: false, at: null };
+  return {
+    paths: [...paths],
+    place: true,
+    at: canvasPoint ? [Math.round(canvasPoint.x), Math.round(canvasPoint.y)] : null,
+  };
+}
+
+/** The file name of a path (either separator). */
+export function fileName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts.filter((p) => p !== '').at(-1) ?? path;
+}

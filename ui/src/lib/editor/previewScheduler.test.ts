@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+
+import { PreviewScheduler, type PreviewTarget } from './previewScheduler';
+
+const target = (revision: number, extra: Partial<PreviewTarget> = {}): PreviewTarget => ({
+  key: 'p',
+  revision,
+  width: 400,
+  height: 500,
+  overlays: false,
+  ...extra,
+});
+
+/** A scheduler whose fetches the test answers by hand. */
+function harness() {
+  const fetches: { target: PreviewTarget; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  const drawn: PreviewTarget[] = [];
+  const failed: PreviewTarget[] = [];
+  const scheduler = new PreviewScheduler<PreviewTarget>({
+    fetch: (t) =>
+      new Promise((resolve, reject) => {
+        fetches.push({ target: t, resolve: () => resolve(t), reject });
+      }),
+    draw: (_frame, t) => drawn.push(t),
+    fail: (_e, t) => failed.push(t),
+  });
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  };
+  return { scheduler, fetches, drawn, failed, settle };
+}
+
+describe('PreviewScheduler', () => {
+  it('fetches at once when idle, and not again for the same frame', async () => {
+    const h = harness();
+    h.scheduler.want(target(1));
+    expect(h.fetches).toHaveLength(1);
+    h.fetches[0]!.resolve();
+    await h.settle();
+    expect(h.drawn).toEqual([target(1)]);
+    h.scheduler.want(target(1));
+    expect(h.fetches).toHaveLength(1);
+  });
+
+  it('keeps one fetch in flight and follows with exactly one for the newest state', async () => {
+    const h = harness();
+    h.scheduler.want(target(1));
+    h.scheduler.want(target(2));
+    h.scheduler.want(target(3));
+    h.scheduler.want(target(4, { width: 800, height: 1000 }));
+    expect(h.fetches).toHaveLength(1);
+    expect(h.scheduler.busy).toBe(true);
+
+    h.fetches[0]!.resolve();
+    await h.settle();
+    expect(h.fetches).toHaveLength(2);
+    expect(h.fetches[1]!.target).toEqual(target(4, { width: 800, height: 1000 }));
+    h.fetches[1]!.resolve();
+    await h.settle();
+    expect(h.fetches).toHaveLength(2);
+    expect(h.drawn.map((t) => t.revision)).toEqual([1, 4]);
+    expect(h.scheduler.busy).toBe(false);
+  });
+
+  it('refetches when only the size or the overlays change', async () => {
+    const h = harness();
+    h.scheduler.want(target(1));
+    h.fetches[0]!.resolve();
+    await h.settle();
+    h.scheduler.want(target(1, { width: 401 }));
+    expect(h.fetches).toHaveLength(2);
+    h.fetches[1]!.resolve();
+    await h.settle();
+    h.scheduler.want(target(1, { width: 401, overlays: true }));
+    expect(h.fetches).toHaveLength(3);
+  });
+
+  it('never draws a frame older than the one on screen', async () => {
+    const h = harness();
+    h.scheduler.want(target(5));
+    h.fetches[0]!.resolve();
+    await h.settle();
+    // An older revision asked for later (e.g. a late answer) is neither fetched nor drawn.
+    h.scheduler.want(target(3));
+    expect(h.fetches).toHaveLength(1);
+    expect(h.drawn.map((t) => t.revision)).toEqual([5]);
+    // A new project starts its own count.
+    h.scheduler.want(target(1, { key: 'other' }));
+    expect(h.fetches).toHaveLength(2);
+    h.fetches[1]!.resolve();
+    await h.settle();
+    expect(h.drawn.map((t) => t.key)).toEqual(['p', 'other']);
+  });
+
+  it('drops a wanted frame that became older than the one drawn meanwhile', async () => {
+    const h = harness();
+    h.scheduler.want(target(5));
+    h.scheduler.want(target(3)); // a late, older state arrives while 5 is in flight
+    h.fetches[0]!.resolve();
+    await h.settle();
+    expect(h.drawn.map((t) => t.revision)).toEqual([5]);
+    expect(h.fetches).toHaveLength(1);
+    expect(h.scheduler.drawn).toEqual(target(5));
+  });
+
+  it('reports a failure, then tries again for a new frame', async () => {
+    const h = harness();
+    h.scheduler.want(target(1));
+    h.fetches[0]!.reject(new Error('boom'));
+    await h.settle();
+    expect(h.failed).toEqual([target(1)]);
+    expect(h.drawn).toEqual([]);
+    h.scheduler.want(target(1));
+    expect(h.fetches).toHaveLength(1);
+    h.scheduler.want(target(2));
+    expect(h.fetches).toHaveLength(2);
+  });
+
+  it('stops after dispose', async () => {
+    const h = harness();
+    h.scheduler.want(target(1));
+    h.scheduler.dispose();
+    h.fetches[0]!.resolve();
+    await h.settle();
+    expect(h.drawn).toEqual([]);
+    h.scheduler.want(target(2));
+    expect(h.fetches).toHaveLength(1);
+  });
+});

@@ -1,6 +1,74 @@
-//! The post preview's renderer. For now it finds the graphics adapter the compositor will use,
-//! so `postcraft doctor` can say whether previews render on a GPU, on the CPU (Mesa llvmpipe), or
-//! not at all, and why.
+//! The post preview's renderer: a wgpu compositor for scenes of image, text and shape layers,
+//! and the adapter discovery `postcraft doctor` reports.
+//!
+//! # Pipeline
+//!
+//! [`Compositor::render`] draws a [`View`] of a [`Scene`] into an offscreen `Rgba8Unorm`
+//! accumulator and reads it back as straight-alpha sRGB RGBA:
+//!
+//! 1. **Background**: the canvas pixels (those whose centres lie on the canvas) get the
+//!    background colour; outside the canvas the output stays transparent, and layers are clipped
+//!    to the canvas too.
+//! 2. **Layers, bottom first.** A layer's quad is its natural size (see [`Compositor::measure`])
+//!    scaled by `scale_x`/`scale_y`, rotated clockwise by `rotation_deg` about its centre and
+//!    centred on `(x, y)`; text is centred the same way, each line centred.
+//!    - *Fast path*: a `Normal` layer without filters is drawn straight onto the accumulator with
+//!      hardware premultiplied source-over blending, its opacity folded into the colour.
+//!    - *Otherwise* it is drawn alone into a layer target (padded around the output so a blur sees
+//!      what lies just outside the view), blurred by two separable Gaussian passes (ping-pong
+//!      between two layer targets), and composited by the blend shader, which applies the colour
+//!      filters and vignette, the opacity, the blend mode and source-over. The shader reads what
+//!      is below from a copy of the accumulator under the layer's footprint: the same as
+//!      ping-ponging two accumulators, without shading pixels the layer does not touch.
+//!    - Pipelines: one per layer type (image quad with trilinear sampling and anti-aliased edges;
+//!      shape with a signed-distance anti-aliased edge for rectangles and ellipses; text through
+//!      epaint meshes and `egui_wgpu::Renderer`), one blur pipeline for both directions, and the
+//!      composite (colour adjust, vignette, blend) pipeline.
+//! 3. **Overlays** (editor only): safe-zone shading and slide guides, drawn last with epaint.
+//! 4. **Readback**: rows are copied out of the 256-byte-aligned buffer and un-premultiplied.
+//!
+//! Compositing happens on gamma-encoded sRGB values (not `*Srgb` formats), as design tools do, so
+//! a 50 % layer looks the way users expect from them; colours are premultiplied inside and straight
+//! in the output.
+//!
+//! # Formulas
+//!
+//! - Blend modes: W3C Compositing Level 1 separable modes on straight colours,
+//!   `co = cs(1 - ab) + cb(1 - as) + as*ab*B(cb, cs)`; multiply `cs*cb`, screen
+//!   `cs + cb - cs*cb`, overlay `cb <= 0.5 ? 2*cs*cb : screen(cs, 2cb - 1)`; opacity scales the
+//!   source first.
+//! - Filters, on the layer's straight colour in 0..1 in this order: brightness `c + b/2`;
+//!   contrast `(c - 0.5)(1 + k) + 0.5`; saturation `luma + (c - luma)(1 + s)` with Rec. 709 luma
+//!   `0.2126 r + 0.7152 g + 0.0722 b`; temperature `r + t/10`, `b - t/10`; then clamped. Vignette
+//!   multiplies by `1 - v * smoothstep(0.4, 1, r)`, `r` the distance from the layer's centre
+//!   normalised to 1 at its corners. Blur is a Gaussian with sigma = radius / 2 canvas px (in
+//!   output px: times the output's px per canvas px, per axis), taps to 3 sigma, capped at sigma
+//!   128 output px; it runs before the colour filters.
+//! - Images are sampled premultiplied, trilinearly from a 2x2-box mip chain at the level of the
+//!   texels one output pixel spans (so downscaled photos do not alias); edges are anti-aliased
+//!   by their distance in output px.
+//!
+//! [`reference::render_cpu`] implements the same on the CPU with the same formulas and the same
+//! 8-bit rounding points; tests check the two agree.
+//!
+//! # Text
+//!
+//! epaint (egui's painting layer) lays out and tessellates text (see [`FontSet`] for the fonts;
+//! emoji are monochrome). Glyphs are rasterized at the size they end up on the output.
+
+mod fonts;
+mod gpu;
+mod math;
+mod plan;
+pub mod reference;
+pub mod scene;
+mod text;
+
+pub use fonts::FontSet;
+pub use gpu::Compositor;
+pub use scene::{
+    BlendMode, Crop, Filters, Overlays, Scene, SceneContent, SceneLayer, ShapeKind, SourceImage, Transform, View,
+};
 
 /// The adapter wgpu picked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,7 +83,7 @@ pub struct AdapterSummary {
     pub is_cpu: bool,
 }
 
-/// Why no adapter is usable.
+/// Why rendering failed.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     /// wgpu found no adapter on any backend.
@@ -23,6 +91,49 @@ pub enum RenderError {
         "no graphics adapter found ({0}); install Mesa's CPU renderer (apt `mesa-vulkan-drivers libegl1 libgl1-mesa-dri`) or a GPU driver"
     )]
     NoAdapter(String),
+    /// The adapter refused to open a device.
+    #[error("could not open the graphics device: {0}")]
+    Device(String),
+    /// The device was lost (driver reset, GPU removed); make a new [`Compositor`].
+    #[error("the graphics device was lost ({0}); the compositor must be recreated")]
+    DeviceLost(String),
+    /// The output is larger than the device renders.
+    #[error("output {width}x{height} is larger than this device renders (at most {max} px a side)")]
+    TooLarge {
+        /// Requested width.
+        width: u32,
+        /// Requested height.
+        height: u32,
+        /// The device's largest texture side.
+        max: u32,
+    },
+    /// A zero-sized output, or a view that is empty or not finite.
+    #[error("invalid render request: {0}")]
+    InvalidRequest(String),
+    /// wgpu reported an error (out of memory, validation) while rendering.
+    #[error("rendering failed on the graphics device: {0}")]
+    Gpu(String),
+}
+
+/// Checks what both renderers need: a non-empty output and a finite, non-empty view.
+pub(crate) fn check_request(view: &View, out_width: u32, out_height: u32) -> Result<(), RenderError> {
+    if out_width == 0 || out_height == 0 {
+        return Err(RenderError::InvalidRequest(format!("output size {out_width}x{out_height} is empty")));
+    }
+    let finite = [view.x, view.y, view.width, view.height].iter().all(|v| v.is_finite());
+    if !finite || view.width <= 0.0 || view.height <= 0.0 {
+        return Err(RenderError::InvalidRequest(format!("view {view:?} is empty or not finite")));
+    }
+    Ok(())
+}
+
+pub(crate) fn summarize(info: &wgpu::AdapterInfo) -> AdapterSummary {
+    AdapterSummary {
+        name: info.name.clone(),
+        backend: format!("{:?}", info.backend),
+        device_type: format!("{:?}", info.device_type),
+        is_cpu: info.device_type == wgpu::DeviceType::Cpu,
+    }
 }
 
 /// Asks wgpu for an adapter the way the compositor will (honouring `WGPU_BACKEND` and
@@ -34,11 +145,5 @@ pub fn probe_adapter() -> Result<AdapterSummary, RenderError> {
         ..Default::default()
     }))
     .map_err(|e| RenderError::NoAdapter(e.to_string()))?;
-    let info = adapter.get_info();
-    Ok(AdapterSummary {
-        name: info.name,
-        backend: format!("{:?}", info.backend),
-        device_type: format!("{:?}", info.device_type),
-        is_cpu: info.device_type == wgpu::DeviceType::Cpu,
-    })
+    Ok(summarize(&adapter.get_info()))
 }

@@ -1,0 +1,999 @@
+//! The wgpu compositor. See the crate docs for the pipeline; comments here say why each piece is
+//! the way it is.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::num::NonZeroU64;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use egui::epaint::text::Fonts;
+use egui::epaint::{ClippedPrimitive, Mesh, Primitive, Rect, TextureId, pos2};
+use egui_wgpu::ScreenDescriptor;
+
+use crate::fonts::FontSet;
+use crate::math::{self, PixelRect};
+use crate::plan::{self, Content, FramePlan, LayerPlan};
+use crate::scene::{Crop, Overlays, Scene, SceneContent, SourceImage, View};
+use crate::text;
+use crate::{AdapterSummary, RenderError};
+
+const FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
+/// One layer's uniforms: 16 vec4 (see `shaders/common.wgsl`), exactly one 256-byte slot.
+const LAYER_SLOT: u64 = 256;
+/// Blur uniforms: 2 vec4 + 256 taps, rounded up to the 256-byte offset alignment.
+const BLUR_SIZE: u64 = 32 + 256 * 16;
+const BLUR_SLOT: u64 = BLUR_SIZE.div_ceil(256) * 256;
+const MAX_PAIRS: usize = 256;
+/// Images not used for this many renders are dropped from the cache.
+const IMAGE_TTL: u64 = 3;
+/// Above this many bytes of cached images, the least recently used go first.
+const IMAGE_CACHE_BYTES: u64 = 768 << 20;
+/// The font atlas's texture id (epaint's managed texture 0).
+const FONT_TEXTURE: TextureId = TextureId::Managed(0);
+
+/// Composites scenes on the GPU (or Mesa's llvmpipe) and reads the result back.
+///
+/// Owns the device, pipelines, an image texture cache (by [`SourceImage::key`]) and render targets
+/// reused between calls of the same output size. `Send`: keep it on one render thread.
+pub struct Compositor {
+    adapter: AdapterSummary,
+    device: wgpu::Device,
+    queue: wgpu::Queue,
+    max_dimension: u32,
+    max_buffer: u64,
+    /// Set by the device-lost callback.
+    lost: Arc<Mutex<Option<String>>>,
+    /// Errors nobody scoped (wgpu's default handler would panic).
+    uncaptured: Arc<Mutex<Option<String>>>,
+    fonts: FontSet,
+    text: Fonts,
+    atlas_side: usize,
+    egui: egui_wgpu::Renderer,
+    pipes: Pipelines,
+    images: HashMap<String, CachedImage>,
+    targets: Option<Targets>,
+    layer_uniforms: GrowBuffer,
+    blur_uniforms: GrowBuffer,
+    /// Scratch for uniform bytes, kept to avoid allocating per frame.
+    layer_bytes: Vec<u8>,
+    blur_bytes: Vec<u8>,
+    frame: u64,
+}
+
+impl fmt::Debug for Compositor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Compositor")
+            .field("adapter", &self.adapter)
+            .field("max_dimension", &self.max_dimension)
+            .field("cached_images", &self.images.len())
+            .field("fonts", &self.fonts)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Pipelines {
+    layer_layout: wgpu::BindGroupLayout,
+    blur_layout: wgpu::BindGroupLayout,
+    texture_layout: wgpu::BindGroupLayout,
+    /// Trilinear, clamped: images.
+    image_sampler: wgpu::Sampler,
+    /// Bilinear, clamped: blur taps.
+    linear_sampler: wgpu::Sampler,
+    shape: wgpu::RenderPipeline,
+    image: wgpu::RenderPipeline,
+    blur: wgpu::RenderPipeline,
+    composite: wgpu::RenderPipeline,
+    /// Bound where a pipeline's texture slot is unused (shapes).
+    dummy: wgpu::BindGroup,
+}
+
+struct CachedImage {
+    bind_group: wgpu::BindGroup,
+    /// Uploaded texels per source px (< 1 when a huge source was reduced to fit the device).
+    texels_per_px: f32,
+    mip_levels: u32,
+    bytes: u64,
+    last_used: u64,
+}
+
+struct Target {
+    texture: wgpu::Texture,
+    view: wgpu::TextureView,
+    bind_group: wgpu::BindGroup,
+}
+
+struct Targets {
+    size: [u32; 2],
+    pad: i32,
+    accum: Target,
+    backdrop: Target,
+    layer: [Target; 2],
+    readback: wgpu::Buffer,
+    row_bytes: u32,
+}
+
+/// A uniform buffer bound with a dynamic offset, grown (and re-bound) when a frame needs more.
+struct GrowBuffer {
+    buffer: wgpu::Buffer,
+    bind_group: wgpu::BindGroup,
+    capacity: u64,
+    /// Size of one binding (one slot's struct).
+    binding: u64,
+}
+
+/// One layer's uniform slot (mirrors `struct Layer` in `shaders/common.wgsl`).
+#[repr(C)]
+#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+struct LayerUniform {
+    fwd: [[f32; 4]; 2],
+    inv: [[f32; 4]; 2],
+    target_size: [f32; 4],
+    quad: [f32; 4],
+    size: [f32; 4],
+    color: [f32; 4],
+    uv: [f32; 4],
+    uv_clamp: [f32; 4],
+    params: [f32; 4],
+    filt0: [f32; 4],
+    filt1: [f32; 4],
+    spare: [[f32; 4]; 3],
+}
+
+/// Blur uniforms (mirrors `struct Blur` in `shaders/blur.wgsl`), without the taps array tail.
+#[repr(C)]
+#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+struct BlurHeader {
+    step: [f32; 4],
+    texel: [f32; 4],
+}
+
+impl Compositor {
+    /// Opens a device on the adapter [`crate::probe_adapter`] would pick (a GPU if there is one,
+    /// else Mesa llvmpipe; `WGPU_BACKEND`, `WGPU_ADAPTER_NAME` and `WGPU_POWER_PREF` are honoured)
+    /// and builds the pipelines. Takes 100-300 ms: do it once, on the render thread.
+    pub fn new(fonts: FontSet) -> Result<Compositor, RenderError> {
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
+            power_preference: wgpu::PowerPreference::from_env().unwrap_or_default(),
+            ..Default::default()
+        }))
+        .map_err(|e| RenderError::NoAdapter(e.to_string()))?;
+        let summary = crate::summarize(&adapter.get_info());
+        // Ask for everything the adapter offers: the output size limit is its texture limit.
+        let limits = adapter.limits();
+        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
+            label: Some("postcraft-compositor"),
+            required_features: wgpu::Features::empty(),
+            required_limits: limits.clone(),
+            ..Default::default()
+        }))
+        .map_err(|e| RenderError::Device(e.to_string()))?;
+        let lost = Arc::new(Mutex::new(None));
+        let lost_flag = Arc::clone(&lost);
+        device.set_device_lost_callback(move |reason, message| {
+            *lost_flag.lock().unwrap_or_else(PoisonError::into_inner) = Some(format!("{reason:?}: {message}"));
+        });
+        let uncaptured = Arc::new(Mutex::new(None));
+        let uncaptured_slot = Arc::clone(&uncaptured);
+        device.on_uncaptured_error(Arc::new(move |error: wgpu::Error| {
+            let mut slot = uncaptured_slot.lock().unwrap_or_else(PoisonError::into_inner);
+            slot.get_or_insert_with(|| error.to_string());
+        }));
+        let max_dimension = limits.max_texture_dimension_2d;
+        let atlas_side = (max_dimension as usize).clamp(2048, 8192);
+        let pipes = Pipelines::new(&device);
+        let egui = egui_wgpu::Renderer::new(&device, FORMAT, egui_wgpu::RendererOptions::PREDICTABLE);
+        let layer_uniforms =
+            GrowBuffer::new(&device, &pipes.layer_layout, "layer uniforms", LAYER_SLOT, LAYER_SLOT * 16);
+        let blur_uniforms = GrowBuffer::new(&device, &pipes.blur_layout, "blur uniforms", BLUR_SIZE, BLUR_SLOT * 4);
+        let text = fonts.new_fonts(atlas_side);
+        Ok(Compositor {
+            adapter: summary,
+            device,
+            queue,
+            max_dimension,
+            max_buffer: limits.max_buffer_size,
+            lost,
+            uncaptured,
+            fonts,
+            text,
+            atlas_side,
+            egui,
+            pipes,
+            images: HashMap::new(),
+            targets: None,
+            layer_uniforms,
+            blur_uniforms,
+            layer_bytes: Vec::new(),
+            blur_bytes: Vec::new(),
+            frame: 0,
+        })
+    }
+
+    /// The adapter in use.
+    pub fn adapter(&self) -> &AdapterSummary {
+        &self.adapter
+    }
+
+    /// The fonts text is laid out with.
+    pub fn fonts(&self) -> &FontSet {
+        &self.fonts
+    }
+
+    /// The largest output width or height this device renders.
+    pub fn max_dimension(&self) -> u32 {
+        self.max_dimension
+    }
+
+    /// Natural size (before the transform) of a content in canvas px: an image's source px after
+    /// crop; text's laid-out size (lines and wrap); a shape's width x height.
+    pub fn measure(&mut self, content: &SceneContent, crop: Option<&Crop>) -> [f32; 2] {
+        plan::natural_size(&mut self.text, content, crop)
+    }
+
+    /// Renders `view` of `scene` into an `out_width` x `out_height` straight-alpha sRGB image.
+    ///
+    /// Deterministic: the same inputs on the same adapter give the same bytes. Errors (never
+    /// panics) on a zero or too large output ([`RenderError::TooLarge`]), an empty view, and a
+    /// lost device.
+    pub fn render(
+        &mut self,
+        scene: &Scene,
+        view: &View,
+        out_width: u32,
+        out_height: u32,
+        overlays: Option<&Overlays>,
+    ) -> Result<image::RgbaImage, RenderError> {
+        crate::check_request(view, out_width, out_height)?;
+        let row_bytes =
+            (out_width * 4).div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
+        if out_width > self.max_dimension
+            || out_height > self.max_dimension
+            || row_bytes as u64 * out_height as u64 > self.max_buffer
+        {
+            return Err(RenderError::TooLarge { width: out_width, height: out_height, max: self.max_dimension });
+        }
+        if let Some(reason) = self.lost.lock().unwrap_or_else(PoisonError::into_inner).clone() {
+            return Err(RenderError::DeviceLost(reason));
+        }
+        self.frame += 1;
+        let oom = self.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+        let validation = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let result = self.render_scoped(scene, view, out_width, out_height, overlays);
+        let validation = pollster::block_on(validation.pop());
+        let oom = pollster::block_on(oom.pop());
+        if let Some(reason) = self.lost.lock().unwrap_or_else(PoisonError::into_inner).clone() {
+            return Err(RenderError::DeviceLost(reason));
+        }
+        if let Some(error) = oom.or(validation) {
+            // Targets may be half-made: start over next time.
+            self.targets = None;
+            return Err(RenderError::Gpu(error.to_string()));
+        }
+        if let Some(error) = self.uncaptured.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            self.targets = None;
+            return Err(RenderError::Gpu(error));
+        }
+        self.evict_images();
+        result
+    }
+
+    fn render_scoped(
+        &mut self,
+        scene: &Scene,
+        view: &View,
+        out_width: u32,
+        out_height: u32,
+        overlays: Option<&Overlays>,
+    ) -> Result<image::RgbaImage, RenderError> {
+        text::begin_pass(&mut self.text, self.atlas_side);
+        let max_pad = ((self.max_dimension - out_width.max(out_height)) / 2) as i32;
+        let plan = plan::plan_frame(scene, view, out_width, out_height, &mut self.text, max_pad);
+        let overlay_mesh = overlays.map(|o| text::overlay_mesh(&self.text, o, &plan.map));
+        // Glyphs laid out above went into the atlas: upload what changed (before any text draw).
+        if let Some(delta) = self.text.font_image_delta() {
+            self.egui.update_texture(&self.device, &self.queue, FONT_TEXTURE, &delta);
+        }
+        self.ensure_targets([out_width, out_height], plan.pad);
+        for layer in &plan.layers {
+            if let Content::Image { source, .. } = &layer.content {
+                self.ensure_image(source);
+            }
+        }
+        let Some(targets) = self.targets.take() else {
+            return Err(RenderError::Gpu("render targets missing".into()));
+        };
+        let result = self.encode_and_read(scene, &plan, &targets, overlay_mesh);
+        self.targets = Some(targets);
+        result
+    }
+
+    fn encode_and_read(
+        &mut self,
+        scene: &Scene,
+        plan: &FramePlan<'_>,
+        targets: &Targets,
+        overlay_mesh: Option<Mesh>,
+    ) -> Result<image::RgbaImage, RenderError> {
+        let [out_w, out_h] = targets.size;
+        let pad = targets.pad;
+        let padded = [out_w + 2 * pad as u32, out_h + 2 * pad as u32];
+        // With the targets' padding, which may exceed what this frame asked for.
+        let regions: Vec<_> = plan.layers.iter().map(|l| plan.regions(l, pad)).collect();
+
+        // All uniforms for the frame go in two buffers, written once before the first submit.
+        self.layer_bytes.clear();
+        self.blur_bytes.clear();
+        let mut layer_slots = Vec::with_capacity(plan.layers.len());
+        let mut blur_slots = Vec::with_capacity(plan.layers.len());
+        for (layer, region) in plan.layers.iter().zip(&regions) {
+            if region.is_none() {
+                layer_slots.push(0);
+                blur_slots.push(None);
+                continue;
+            }
+            let uniform = self.layer_uniform(layer, [out_w, out_h], padded, pad);
+            layer_slots.push(self.layer_bytes.len() as u32);
+            self.layer_bytes.extend_from_slice(bytemuck::bytes_of(&uniform));
+            if layer.direct || layer.sigma == [None, None] {
+                blur_slots.push(None);
+                continue;
+            }
+            let h = self.blur_bytes.len() as u32;
+            push_blur(&mut self.blur_bytes, layer.sigma[0], [1.0 / padded[0] as f32, 0.0], padded);
+            let v = self.blur_bytes.len() as u32;
+            push_blur(&mut self.blur_bytes, layer.sigma[1], [0.0, 1.0 / padded[1] as f32], padded);
+            blur_slots.push(Some((h, v)));
+        }
+        // The background is one more slot: a rectangle covering the whole target.
+        let background_slot = self.layer_bytes.len() as u32;
+        let background = background_uniform(scene.background, [out_w, out_h]);
+        self.layer_bytes.extend_from_slice(bytemuck::bytes_of(&background));
+        self.layer_uniforms.write(&self.device, &self.queue, &self.pipes.layer_layout, &self.layer_bytes);
+        if !self.blur_bytes.is_empty() {
+            self.blur_uniforms.write(&self.device, &self.queue, &self.pipes.blur_layout, &self.blur_bytes);
+        }
+
+        let mut encoder = self.new_encoder();
+        let visible = plan.canvas.intersect(&plan.out);
+        // Background: fill the canvas pixels. A plain clear when the canvas covers the output.
+        let bg = math::premultiplied(scene.background).map(math::quantize);
+        let covers = visible == plan.out;
+        {
+            let clear = if covers { color(bg) } else { wgpu::Color::TRANSPARENT };
+            let mut pass = begin_pass(&mut encoder, &targets.accum.view, Some(clear));
+            if !covers && !visible.is_empty() {
+                set_scissor(&mut pass, &visible);
+                pass.set_pipeline(&self.pipes.shape);
+                pass.set_bind_group(0, &self.layer_uniforms.bind_group, &[background_slot]);
+                pass.set_bind_group(1, &self.pipes.dummy, &[]);
+                pass.draw(0..6, 0..1);
+            }
+        }
+
+        for (index, layer) in plan.layers.iter().enumerate() {
+            let Some(region) = regions[index] else { continue };
+            let slot = layer_slots[index];
+            if layer.direct {
+                match &layer.content {
+                    Content::Text { mesh } => {
+                        encoder = self.draw_mesh(encoder, &targets.accum, [out_w, out_h], mesh.clone(), &region.draw);
+                    }
+                    _ => {
+                        let mut pass = begin_pass(&mut encoder, &targets.accum.view, None);
+                        set_scissor(&mut pass, &region.draw);
+                        self.draw_quad(&mut pass, layer, slot);
+                    }
+                }
+                continue;
+            }
+            // Render the layer alone into the padded layer target.
+            match &layer.content {
+                Content::Text { mesh } => {
+                    {
+                        let _clear = begin_pass(&mut encoder, &targets.layer[0].view, Some(wgpu::Color::TRANSPARENT));
+                    }
+                    let mut shifted = mesh.clone();
+                    for v in &mut shifted.vertices {
+                        v.pos = pos2(v.pos.x + pad as f32, v.pos.y + pad as f32);
+                    }
+                    encoder = self.draw_mesh(encoder, &targets.layer[0], padded, shifted, &region.draw);
+                }
+                _ => {
+                    let mut pass = begin_pass(&mut encoder, &targets.layer[0].view, Some(wgpu::Color::TRANSPARENT));
+                    set_scissor(&mut pass, &region.draw);
+                    self.draw_quad(&mut pass, layer, slot);
+                }
+            }
+            if let Some((h, v)) = blur_slots[index] {
+                {
+                    let mut pass = begin_pass(&mut encoder, &targets.layer[1].view, Some(wgpu::Color::TRANSPARENT));
+                    set_scissor(&mut pass, &region.blur_h);
+                    pass.set_pipeline(&self.pipes.blur);
+                    pass.set_bind_group(0, &self.blur_uniforms.bind_group, &[h]);
+                    pass.set_bind_group(1, &targets.layer[0].bind_group, &[]);
+                    pass.draw(0..3, 0..1);
+                }
+                {
+                    let mut pass = begin_pass(&mut encoder, &targets.layer[0].view, Some(wgpu::Color::TRANSPARENT));
+                    set_scissor(&mut pass, &region.out.offset(pad, pad));
+                    pass.set_pipeline(&self.pipes.blur);
+                    pass.set_bind_group(0, &self.blur_uniforms.bind_group, &[v]);
+                    pass.set_bind_group(1, &targets.layer[1].bind_group, &[]);
+                    pass.draw(0..3, 0..1);
+                }
+            }
+            // The blend shader reads what is below from a copy of just the layer's footprint,
+            // then writes over the accumulator there: the ping-pong of two accumulators without
+            // copying or shading the pixels the layer does not touch.
+            let r = region.out;
+            encoder.copy_texture_to_texture(
+                texel_copy(&targets.accum.texture, r.x0 as u32, r.y0 as u32),
+                texel_copy(&targets.backdrop.texture, r.x0 as u32, r.y0 as u32),
+                wgpu::Extent3d { width: r.width(), height: r.height(), depth_or_array_layers: 1 },
+            );
+            let mut pass = begin_pass(&mut encoder, &targets.accum.view, None);
+            set_scissor(&mut pass, &r);
+            pass.set_pipeline(&self.pipes.composite);
+            pass.set_bind_group(0, &self.layer_uniforms.bind_group, &[slot]);
+            pass.set_bind_group(1, &targets.layer[0].bind_group, &[]);
+            pass.set_bind_group(2, &targets.backdrop.bind_group, &[]);
+            pass.draw(0..3, 0..1);
+        }
+
+        if let Some(mesh) = overlay_mesh {
+            encoder = self.draw_mesh(encoder, &targets.accum, [out_w, out_h], mesh, &plan.out);
+        }
+
+        encoder.copy_texture_to_buffer(
+            texel_copy(&targets.accum.texture, 0, 0),
+            wgpu::TexelCopyBufferInfo {
+                buffer: &targets.readback,
+                layout: wgpu::TexelCopyBufferLayout {
+                    offset: 0,
+                    bytes_per_row: Some(targets.row_bytes),
+                    rows_per_image: Some(out_h),
+                },
+            },
+            wgpu::Extent3d { width: out_w, height: out_h, depth_or_array_layers: 1 },
+        );
+        self.queue.submit([encoder.finish()]);
+        self.read_back(targets)
+    }
+
+    fn read_back(&self, targets: &Targets) -> Result<image::RgbaImage, RenderError> {
+        let [out_w, out_h] = targets.size;
+        let slice = targets.readback.slice(..);
+        let (sender, receiver) = std::sync::mpsc::channel();
+        slice.map_async(wgpu::MapMode::Read, move |result| {
+            // The receiver outlives the poll below; a send error cannot happen.
+            let _ = sender.send(result);
+        });
+        self.device.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| RenderError::Gpu(e.to_string()))?;
+        receiver.recv().map_err(|e| RenderError::Gpu(e.to_string()))?.map_err(|e| RenderError::Gpu(e.to_string()))?;
+        let mut out = image::RgbaImage::new(out_w, out_h);
+        {
+            let mapped = slice.get_mapped_range().map_err(|e| RenderError::Gpu(e.to_string()))?;
+            let row = out_w as usize * 4;
+            for (y, dst) in out.chunks_exact_mut(row).enumerate() {
+                let start = y * targets.row_bytes as usize;
+                let src = &mapped[start..start + row];
+                for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+                    d.copy_from_slice(&math::unpremultiply([s[0], s[1], s[2], s[3]]));
+                }
+            }
+        }
+        targets.readback.unmap();
+        Ok(out)
+    }
+
+    fn new_encoder(&self) -> wgpu::CommandEncoder {
+        self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("compose") })
+    }
+
+    fn draw_quad(&self, pass: &mut wgpu::RenderPass<'_>, layer: &LayerPlan<'_>, slot: u32) {
+        match &layer.content {
+            Content::Shape { .. } => {
+                pass.set_pipeline(&self.pipes.shape);
+                pass.set_bind_group(1, &self.pipes.dummy, &[]);
+            }
+            Content::Image { source, .. } => {
+                let Some(cached) = self.images.get(&source.key) else { return };
+                pass.set_pipeline(&self.pipes.image);
+                pass.set_bind_group(1, &cached.bind_group, &[]);
+            }
+            Content::Text { .. } => return,
+        }
+        pass.set_bind_group(0, &self.layer_uniforms.bind_group, &[slot]);
+        pass.draw(0..6, 0..1);
+    }
+
+    /// Draws an epaint mesh with egui's renderer. egui's renderer has one vertex buffer, filled
+    /// by `update_buffers` through the queue, so the commands recorded so far are submitted first
+    /// (queue writes land before the next submit, after the ones already made).
+    fn draw_mesh(
+        &mut self,
+        encoder: wgpu::CommandEncoder,
+        target: &Target,
+        size: [u32; 2],
+        mesh: Mesh,
+        clip: &PixelRect,
+    ) -> wgpu::CommandEncoder {
+        self.queue.submit([encoder.finish()]);
+        let mut encoder = self.new_encoder();
+        let screen = ScreenDescriptor { size_in_pixels: size, pixels_per_point: 1.0 };
+        let clip_rect = Rect::from_min_max(pos2(clip.x0 as f32, clip.y0 as f32), pos2(clip.x1 as f32, clip.y1 as f32));
+        let jobs = [ClippedPrimitive { clip_rect, primitive: Primitive::Mesh(mesh) }];
+        let extra = self.egui.update_buffers(&self.device, &self.queue, &mut encoder, &jobs, &screen);
+        if !extra.is_empty() {
+            self.queue.submit(extra);
+        }
+        {
+            let pass = begin_pass(&mut encoder, &target.view, None);
+            let mut pass = pass.forget_lifetime();
+            self.egui.render(&mut pass, &jobs, &screen);
+        }
+        encoder
+    }
+
+    fn layer_uniform(&self, layer: &LayerPlan<'_>, out: [u32; 2], padded: [u32; 2], pad: i32) -> LayerUniform {
+        let p = &layer.placement;
+        let l = layer.layer;
+        let opacity = l.opacity.clamp(0.0, 1.0);
+        let (target, forward) =
+            if layer.direct { (out, p.forward) } else { (padded, p.forward.translated(pad as f32, pad as f32)) };
+        let draw_opacity = if layer.direct { opacity } else { 1.0 };
+        let mut u = LayerUniform {
+            fwd: forward.rows(),
+            inv: p.inverse.rows(),
+            target_size: [target[0] as f32, target[1] as f32, 0.0, 0.0],
+            quad: p.quad,
+            size: [p.size[0], p.size[1], p.edge_scale[0], p.edge_scale[1]],
+            params: [0.0, 0.0, opacity, draw_opacity],
+            filt0: [l.filters.brightness, l.filters.contrast, l.filters.saturation, l.filters.temperature],
+            filt1: [
+                l.filters.vignette.max(0.0),
+                math::blend_index(l.blend) as f32,
+                pad as f32,
+                if math::has_color_filters(&l.filters) { 1.0 } else { 0.0 },
+            ],
+            ..bytemuck::Zeroable::zeroed()
+        };
+        match &layer.content {
+            Content::Shape { kind, fill } => {
+                u.params[0] = if *kind == crate::scene::ShapeKind::Ellipse { 1.0 } else { 0.0 };
+                u.color = math::premultiplied(*fill).map(|c| c * draw_opacity);
+            }
+            Content::Image { source, origin } => {
+                let (w, h) = (source.pixels.width() as f32, source.pixels.height() as f32);
+                let (texels, levels) =
+                    self.images.get(&source.key).map_or((1.0, 1), |c| (c.texels_per_px, c.mip_levels));
+                u.params[1] = math::image_lod(p, texels).min((levels - 1) as f32);
+                u.uv = [origin[0], origin[1], 1.0 / w, 1.0 / h];
+                u.uv_clamp = image_uv_clamp(*origin, p.size, [w, h]);
+            }
+            Content::Text { .. } => {}
+        }
+        u
+    }
+
+    fn ensure_targets(&mut self, size: [u32; 2], pad: i32) {
+        if let Some(t) = &self.targets
+            && t.size == size
+            && t.pad >= pad
+        {
+            return;
+        }
+        // Keep a larger padding when the size is unchanged, so alternating blurs do not churn.
+        let pad = match &self.targets {
+            Some(t) if t.size == size => pad.max(t.pad),
+            _ => pad,
+        };
+        let [w, h] = size;
+        let padded = [w + 2 * pad as u32, h + 2 * pad as u32];
+        let attach = wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::TEXTURE_BINDING;
+        let row_bytes = (w * 4).div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
+        let make = |label, size: [u32; 2], usage| self.make_target(label, size, usage);
+        let targets = Targets {
+            size,
+            pad,
+            accum: make("accumulator", size, attach | wgpu::TextureUsages::COPY_SRC),
+            backdrop: make("backdrop", size, wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST),
+            layer: [make("layer a", padded, attach), make("layer b", padded, attach)],
+            readback: self.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("readback"),
+                size: row_bytes as u64 * h as u64,
+                usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+                mapped_at_creation: false,
+            }),
+            row_bytes,
+        };
+        self.targets = Some(targets);
+    }
+
+    fn make_target(&self, label: &str, size: [u32; 2], usage: wgpu::TextureUsages) -> Target {
+        let texture = self.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some(label),
+            size: wgpu::Extent3d { width: size[0], height: size[1], depth_or_array_layers: 1 },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: FORMAT,
+            usage,
+            view_formats: &[],
+        });
+        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let bind_group = self.texture_bind_group(&view, &self.pipes.linear_sampler);
+        Target { texture, view, bind_group }
+    }
+
+    fn texture_bind_group(&self, view: &wgpu::TextureView, sampler: &wgpu::Sampler) -> wgpu::BindGroup {
+        self.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: None,
+            layout: &self.pipes.texture_layout,
+            entries: &[
+                wgpu::BindGroupEntry { binding: 0, resource: wgpu::BindingResource::TextureView(view) },
+                wgpu::BindGroupEntry { binding: 1, resource: wgpu::BindingResource::Sampler(sampler) },
+            ],
+        })
+    }
+
+    /// Uploads an image once per key: premultiplied (so filtering does not darken edges), with a
+    /// full mip chain made on the CPU by 2x2 box filtering (the reference uses the same chain). A
+    /// source larger than the device allows starts at the first mip level that fits.
+    fn ensure_image(&mut self, source: &SourceImage) {
+        if let Some(cached) = self.images.get_mut(&source.key) {
+            cached.last_used = self.frame;
+            return;
+        }
+        let mut level = math::premultiply_image(&source.pixels);
+        while level.width() > self.max_dimension || level.height() > self.max_dimension {
+            level = math::half_size(&level);
+        }
+        let texels_per_px = level.width() as f32 / source.pixels.width().max(1) as f32;
+        let (w, h) = level.dimensions();
+        let mip_levels = 32 - w.max(h).max(1).leading_zeros();
+        let texture = self.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("image"),
+            size: wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 },
+            mip_level_count: mip_levels,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: FORMAT,
+            usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
+            view_formats: &[],
+        });
+        let mut bytes = 0;
+        for mip in 0..mip_levels {
+            if mip > 0 {
+                level = math::half_size(&level);
+            }
+            let (lw, lh) = level.dimensions();
+            self.queue.write_texture(
+                wgpu::TexelCopyTextureInfo {
+                    texture: &texture,
+                    mip_level: mip,
+                    origin: wgpu::Origin3d::ZERO,
+                    aspect: wgpu::TextureAspect::All,
+                },
+                level.as_raw(),
+                wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(lw * 4), rows_per_image: Some(lh) },
+                wgpu::Extent3d { width: lw, height: lh, depth_or_array_layers: 1 },
+            );
+            bytes += lw as u64 * lh as u64 * 4;
+        }
+        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let bind_group = self.texture_bind_group(&view, &self.pipes.image_sampler);
+        self.images.insert(
+            source.key.clone(),
+            CachedImage { bind_group, texels_per_px, mip_levels, bytes, last_used: self.frame },
+        );
+    }
+
+    /// Drops images unused for a few renders, then the least recently used above the byte cap.
+    fn evict_images(&mut self) {
+        let frame = self.frame;
+        self.images.retain(|_, c| frame - c.last_used < IMAGE_TTL);
+        let mut total: u64 = self.images.values().map(|c| c.bytes).sum();
+        while total > IMAGE_CACHE_BYTES {
+            let Some(oldest) = self
+                .images
+                .iter()
+                .filter(|(_, c)| c.last_used < frame)
+                .min_by_key(|(_, c)| c.last_used)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            if let Some(c) = self.images.remove(&oldest) {
+                total -= c.bytes;
+            }
+        }
+    }
+}
+
+/// Keeps bilinear taps inside the crop (texel centres of its edge pixels).
+pub(crate) fn image_uv_clamp(origin: [f32; 2], size: [f32; 2], source: [f32; 2]) -> [f32; 4] {
+    let lo = |o: f32, s: f32| if s >= 1.0 { o + 0.5 } else { o + s * 0.5 };
+    let hi = |o: f32, s: f32| if s >= 1.0 { o + s - 0.5 } else { o + s * 0.5 };
+    [
+        lo(origin[0], size[0]) / source[0],
+        lo(origin[1], size[1]) / source[1],
+        hi(origin[0], size[0]) / source[0],
+        hi(origin[1], size[1]) / source[1],
+    ]
+}
+
+fn background_uniform(background: [u8; 4], out: [u32; 2]) -> LayerUniform {
+    // A rectangle from -1 to size+1 in output px: coverage is 1 on every output pixel, so the
+    // scissor alone decides which pixels get the background.
+    let (w, h) = (out[0] as f32 + 2.0, out[1] as f32 + 2.0);
+    LayerUniform {
+        fwd: [[1.0, 0.0, -1.0, 0.0], [0.0, 1.0, -1.0, 0.0]],
+        inv: [[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.0]],
+        target_size: [out[0] as f32, out[1] as f32, 0.0, 0.0],
+        quad: [0.0, 0.0, w, h],
+        size: [w, h, 1.0, 1.0],
+        color: math::premultiplied(background),
+        params: [0.0, 0.0, 1.0, 1.0],
+        ..bytemuck::Zeroable::zeroed()
+    }
+}
+
+fn push_blur(bytes: &mut Vec<u8>, sigma: Option<f32>, step: [f32; 2], size: [u32; 2]) {
+    let start = bytes.len();
+    let kernel = sigma.map_or_else(|| vec![1.0], math::gaussian_half_kernel);
+    let mut pairs = Vec::with_capacity(kernel.len() / 2 + 1);
+    let mut i = 1;
+    while i < kernel.len() && pairs.len() < MAX_PAIRS {
+        if i + 1 < kernel.len() {
+            let (w0, w1) = (kernel[i], kernel[i + 1]);
+            let weight = w0 + w1;
+            pairs.push([(i as f32 * w0 + (i + 1) as f32 * w1) / weight, weight, 0.0, 0.0]);
+        } else {
+            pairs.push([i as f32, kernel[i], 0.0, 0.0]);
+        }
+        i += 2;
+    }
+    let header = BlurHeader {
+        step: [step[0], step[1], pairs.len() as f32, kernel[0]],
+        texel: [1.0 / size[0] as f32, 1.0 / size[1] as f32, 0.0, 0.0],
+    };
+    bytes.extend_from_slice(bytemuck::bytes_of(&header));
+    for pair in &pairs {
+        bytes.extend_from_slice(bytemuck::cast_slice(pair));
+    }
+    bytes.resize(start + BLUR_SLOT as usize, 0);
+}
+
+fn color(c: [f32; 4]) -> wgpu::Color {
+    wgpu::Color { r: c[0] as f64, g: c[1] as f64, b: c[2] as f64, a: c[3] as f64 }
+}
+
+fn begin_pass<'e>(
+    encoder: &'e mut wgpu::CommandEncoder,
+    view: &wgpu::TextureView,
+    clear: Option<wgpu::Color>,
+) -> wgpu::RenderPass<'e> {
+    encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+        label: None,
+        color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+            view,
+            depth_slice: None,
+            resolve_target: None,
+            ops: wgpu::Operations {
+                load: clear.map_or(wgpu::LoadOp::Load, wgpu::LoadOp::Clear),
+                store: wgpu::StoreOp::Store,
+            },
+        })],
+        depth_stencil_attachment: None,
+        timestamp_writes: None,
+        occlusion_query_set: None,
+        multiview_mask: None,
+    })
+}
+
+fn set_scissor(pass: &mut wgpu::RenderPass<'_>, r: &PixelRect) {
+    pass.set_scissor_rect(r.x0.max(0) as u32, r.y0.max(0) as u32, r.width(), r.height());
+}
+
+fn texel_copy(texture: &wgpu::Texture, x: u32, y: u32) -> wgpu::TexelCopyTextureInfo<'_> {
+    wgpu::TexelCopyTextureInfo {
+        texture,
+        mip_level: 0,
+        origin: wgpu::Origin3d { x, y, z: 0 },
+        aspect: wgpu::TextureAspect::All,
+    }
+}
+
+impl GrowBuffer {
+    fn new(device: &wgpu::Device, layout: &wgpu::BindGroupLayout, label: &str, binding: u64, capacity: u64) -> Self {
+        let buffer = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some(label),
+            size: capacity,
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some(label),
+            layout,
+            entries: &[wgpu::BindGroupEntry {
+                binding: 0,
+                resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
+                    buffer: &buffer,
+                    offset: 0,
+                    size: NonZeroU64::new(binding),
+                }),
+            }],
+        });
+        Self { buffer, bind_group, capacity, binding }
+    }
+
+    fn write(&mut self, device: &wgpu::Device, queue: &wgpu::Queue, layout: &wgpu::BindGroupLayout, bytes: &[u8]) {
+        if bytes.len() as u64 > self.capacity {
+            let capacity = (bytes.len() as u64).next_power_of_two();
+            *self = GrowBuffer::new(device, layout, "uniforms", self.binding, capacity);
+        }
+        queue.write_buffer(&self.buffer, 0, bytes);
+    }
+}
+
+impl Pipelines {
+    fn new(device: &wgpu::Device) -> Self {
+        let uniform_layout = |label, size: u64| {
+            device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+                label: Some(label),
+                entries: &[wgpu::BindGroupLayoutEntry {
+                    binding: 0,
+                    visibility: wgpu::ShaderStages::VERTEX_FRAGMENT,
+                    ty: wgpu::BindingType::Buffer {
+                        ty: wgpu::BufferBindingType::Uniform,
+                        has_dynamic_offset: true,
+                        min_binding_size: NonZeroU64::new(size),
+                    },
+                    count: None,
+                }],
+            })
+        };
+        let layer_layout = uniform_layout("layer uniform", LAYER_SLOT);
+        let blur_layout = uniform_layout("blur uniform", BLUR_SIZE);
+        let texture_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("texture"),
+            entries: &[
+                wgpu::BindGroupLayoutEntry {
+                    binding: 0,
+                    visibility: wgpu::ShaderStages::FRAGMENT,
+                    ty: wgpu::BindingType::Texture {
+                        sample_type: wgpu::TextureSampleType::Float { filterable: true },
+                        view_dimension: wgpu::TextureViewDimension::D2,
+                        multisampled: false,
+                    },
+                    count: None,
+                },
+                wgpu::BindGroupLayoutEntry {
+                    binding: 1,
+                    visibility: wgpu::ShaderStages::FRAGMENT,
+                    ty: wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Filtering),
+                    count: None,
+                },
+            ],
+        });
+        let sampler = |label, mip| {
+            device.create_sampler(&wgpu::SamplerDescriptor {
+                label: Some(label),
+                address_mode_u: wgpu::AddressMode::ClampToEdge,
+                address_mode_v: wgpu::AddressMode::ClampToEdge,
+                address_mode_w: wgpu::AddressMode::ClampToEdge,
+                mag_filter: wgpu::FilterMode::Linear,
+                min_filter: wgpu::FilterMode::Linear,
+                mipmap_filter: mip,
+                ..Default::default()
+            })
+        };
+        let image_sampler = sampler("image", wgpu::MipmapFilterMode::Linear);
+        let linear_sampler = sampler("linear", wgpu::MipmapFilterMode::Nearest);
+        let module = |label, files: &[&str]| {
+            device.create_shader_module(wgpu::ShaderModuleDescriptor {
+                label: Some(label),
+                source: wgpu::ShaderSource::Wgsl(Cow::Owned(files.concat())),
+            })
+        };
+        let common = include_str!("shaders/common.wgsl");
+        let quad = module("quad", &[common, include_str!("shaders/quad.wgsl")]);
+        let blur = module("blur", &[include_str!("shaders/blur.wgsl")]);
+        let composite = module("composite", &[common, include_str!("shaders/composite.wgsl")]);
+        let layout = |label, groups: &[&wgpu::BindGroupLayout]| {
+            let groups: Vec<Option<&wgpu::BindGroupLayout>> = groups.iter().map(|g| Some(*g)).collect();
+            device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+                label: Some(label),
+                bind_group_layouts: &groups,
+                immediate_size: 0,
+            })
+        };
+        let quad_layout = layout("quad", &[&layer_layout, &texture_layout]);
+        let blur_pipeline_layout = layout("blur", &[&blur_layout, &texture_layout]);
+        let composite_layout = layout("composite", &[&layer_layout, &texture_layout, &texture_layout]);
+        // Premultiplied source-over, colour and alpha alike.
+        let over = wgpu::BlendState {
+            color: wgpu::BlendComponent {
+                src_factor: wgpu::BlendFactor::One,
+                dst_factor: wgpu::BlendFactor::OneMinusSrcAlpha,
+                operation: wgpu::BlendOperation::Add,
+            },
+            alpha: wgpu::BlendComponent {
+                src_factor: wgpu::BlendFactor::One,
+                dst_factor: wgpu::BlendFactor::OneMinusSrcAlpha,
+                operation: wgpu::BlendOperation::Add,
+            },
+        };
+        let pipeline = |label, layout: &wgpu::PipelineLayout, module: &wgpu::ShaderModule, vs, fs, blend| {
+            device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+                label: Some(label),
+                layout: Some(layout),
+                vertex: wgpu::VertexState {
+                    module,
+                    entry_point: Some(vs),
+                    compilation_options: Default::default(),
+                    buffers: &[],
+                },
+                primitive: wgpu::PrimitiveState::default(),
+                depth_stencil: None,
+                multisample: wgpu::MultisampleState::default(),
+                fragment: Some(wgpu::FragmentState {
+                    module,
+                    entry_point: Some(fs),
+                    compilation_options: Default::default(),
+                    targets: &[Some(wgpu::ColorTargetState {
+                        format: FORMAT,
+                        blend,
+                        write_mask: wgpu::ColorWrites::ALL,
+                    })],
+                }),
+                multiview_mask: None,
+                cache: None,
+            })
+        };
+        let shape = pipeline("shape", &quad_layout, &quad, "vs_quad", "fs_shape", Some(over));
+        let image = pipeline("image", &quad_layout, &quad, "vs_quad", "fs_image", Some(over));
+        let blur = pipeline("blur", &blur_pipeline_layout, &blur, "vs_fullscreen", "fs_blur", None);
+        let composite = pipeline("composite", &composite_layout, &composite, "vs_fullscreen", "fs_composite", None);
+        let dummy_texture = device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("dummy"),
+            size: wgpu::Extent3d { width: 1, height: 1, depth_or_array_layers: 1 },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: FORMAT,
+            usage: wgpu::TextureUsages::TEXTURE_BINDING,
+            view_formats: &[],
+        });
+        let dummy_view = dummy_texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let dummy = device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("dummy"),
+            layout: &texture_layout,
+            entries: &[
+                wgpu::BindGroupEntry { binding: 0, resource: wgpu::BindingResource::TextureView(&dummy_view) },
+                wgpu::BindGroupEntry { binding: 1, resource: wgpu::BindingResource::Sampler(&linear_sampler) },
+            ],
+        });
+        Self {
+            layer_layout,
+            blur_layout,
+            texture_layout,
+            image_sampler,
+            linear_sampler,
+            shape,
+            image,
+            blur,
+            composite,
+            dummy,
+        }
+    }
+}
+
+// The engine moves the compositor onto its render thread.
+const _: () = {
+    const fn assert_send<T: Send>() {}
+    assert_send::<Compositor>();
+};

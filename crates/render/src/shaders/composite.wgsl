@@ -1,0 +1,71 @@
+// Composites a rendered (and blurred) layer texture onto a copy of the accumulator beneath it:
+// colour filters and vignette on the layer's straight colour, opacity, then the W3C separable
+// blend mode and source-over. Mirrors `math::adjust_color`, `vignette_factor` and `composite`.
+
+@group(0) @binding(0) var<uniform> layer: Layer;
+@group(1) @binding(0) var layer_texture: texture_2d<f32>;
+@group(2) @binding(0) var backdrop: texture_2d<f32>;
+
+@vertex
+fn vs_fullscreen(@builtin(vertex_index) index: u32) -> @builtin(position) vec4<f32> {
+    let x = f32((index << 1u) & 2u);
+    let y = f32(index & 2u);
+    return vec4<f32>(x * 2.0 - 1.0, 1.0 - y * 2.0, 0.0, 1.0);
+}
+
+fn adjust(s: vec4<f32>, position: vec2<f32>) -> vec4<f32> {
+    if layer.filt1.w < 0.5 || s.a <= 0.0 {
+        return s;
+    }
+    let f = layer.filt0;
+    var c = s.rgb / s.a;
+    c = c + vec3<f32>(f.x * 0.5);
+    c = (c - vec3<f32>(0.5)) * (1.0 + f.y) + vec3<f32>(0.5);
+    let luma = dot(c, vec3<f32>(0.2126, 0.7152, 0.0722));
+    c = vec3<f32>(luma) + (c - vec3<f32>(luma)) * (1.0 + f.z);
+    c = c + vec3<f32>(f.w * 0.1, 0.0, -f.w * 0.1);
+    c = clamp(c, vec3<f32>(0.0), vec3<f32>(1.0));
+    let amount = min(layer.filt1.x, 1.0);
+    if amount > 0.0 {
+        let l = vec2<f32>(dot(layer.inv0.xy, position) + layer.inv0.z, dot(layer.inv1.xy, position) + layer.inv1.z);
+        let half = layer.size.xy * 0.5;
+        let u = (l - half) / half;
+        let r = length(u) * 0.70710678;
+        let t = clamp((r - 0.4) / 0.6, 0.0, 1.0);
+        c = c * (1.0 - amount * t * t * (3.0 - 2.0 * t));
+    }
+    return vec4<f32>(c * s.a, s.a);
+}
+
+fn straight(c: vec4<f32>) -> vec3<f32> {
+    if c.a > 0.0 {
+        return c.rgb / c.a;
+    }
+    return vec3<f32>(0.0);
+}
+
+@fragment
+fn fs_composite(@builtin(position) position: vec4<f32>) -> @location(0) vec4<f32> {
+    let pixel = vec2<i32>(floor(position.xy));
+    let pad = i32(layer.filt1.z);
+    let s = adjust(textureLoad(layer_texture, pixel + vec2<i32>(pad, pad), 0), position.xy) * layer.params.z;
+    let b = textureLoad(backdrop, pixel, 0);
+    let ao = s.a + b.a * (1.0 - s.a);
+    let mode = u32(layer.filt1.y + 0.5);
+    if mode == 0u {
+        return vec4<f32>(s.rgb + b.rgb * (1.0 - s.a), ao);
+    }
+    let cs = straight(s);
+    let cb = straight(b);
+    var mixed: vec3<f32>;
+    if mode == 1u {
+        mixed = cs * cb;
+    } else if mode == 2u {
+        mixed = cs + cb - cs * cb;
+    } else {
+        let t = 2.0 * cb - vec3<f32>(1.0);
+        mixed = select(cs + t - cs * t, 2.0 * cs * cb, cb <= vec3<f32>(0.5));
+    }
+    let co = s.rgb * (1.0 - b.a) + b.rgb * (1.0 - s.a) + s.a * b.a * mixed;
+    return vec4<f32>(co, ao);
+}

@@ -246,13 +246,14 @@ impl Compositor {
         overlays: Option<&Overlays>,
     ) -> Result<image::RgbaImage, RenderError> {
         crate::check_request(view, out_width, out_height)?;
-        let row_bytes =
-            (out_width * 4).div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
-        if out_width > self.max_dimension
-            || out_height > self.max_dimension
-            || row_bytes as u64 * out_height as u64 > self.max_buffer
-        {
-            return Err(RenderError::TooLarge { width: out_width, height: out_height, max: self.max_dimension });
+        let too_large = RenderError::TooLarge { width: out_width, height: out_height, max: self.max_dimension };
+        if out_width > self.max_dimension || out_height > self.max_dimension {
+            return Err(too_large);
+        }
+        let row_bytes = (out_width as u64 * 4).div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT as u64)
+            * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT as u64;
+        if row_bytes * out_height as u64 > self.max_buffer {
+            return Err(too_large);
         }
         if let Some(reason) = self.lost.lock().unwrap_or_else(PoisonError::into_inner).clone() {
             return Err(RenderError::DeviceLost(reason));

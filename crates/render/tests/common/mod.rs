@@ -153,3 +153,56 @@ pub fn overlays() -> Overlays {
         guides: vec![[128.0, 0.0, 128.0, 320.0]],
     }
 }
+
+/// One compositor per test binary (opening a device takes a while; tests share it in turn).
+pub fn with_compositor<R>(f: impl FnOnce(&mut postcraft_render::Compositor) -> R) -> R {
+    use std::sync::{Mutex, OnceLock, PoisonError};
+    static COMPOSITOR: OnceLock<Mutex<postcraft_render::Compositor>> = OnceLock::new();
+    let compositor = COMPOSITOR.get_or_init(|| {
+        let compositor = postcraft_render::Compositor::new(fonts())
+            .unwrap_or_else(|e| panic!("no adapter for the render tests (install Mesa llvmpipe): {e}"));
+        Mutex::new(compositor)
+    });
+    let mut guard = compositor.lock().unwrap_or_else(PoisonError::into_inner);
+    f(&mut guard)
+}
+
+/// Per-pixel comparison of two images of the same size.
+#[derive(Debug)]
+pub struct Diff {
+    /// Largest difference of any channel, in 1/255 steps.
+    pub max: u8,
+    /// Share of pixels with every channel within `within`.
+    pub share_within: f64,
+    pub image: image::RgbaImage,
+}
+
+pub fn diff(a: &image::RgbaImage, b: &image::RgbaImage, within: u8) -> Diff {
+    assert_eq!(a.dimensions(), b.dimensions(), "image sizes differ");
+    let mut max = 0;
+    let mut ok = 0usize;
+    let image = image::RgbaImage::from_fn(a.width(), a.height(), |x, y| {
+        let (p, q) = (a.get_pixel(x, y).0, b.get_pixel(x, y).0);
+        let d = [0, 1, 2, 3].map(|i| p[i].abs_diff(q[i]));
+        let m = d.iter().copied().max().unwrap_or(0);
+        max = max.max(m);
+        if m <= within {
+            ok += 1;
+        }
+        image::Rgba([
+            d[0].saturating_mul(8),
+            d[1].saturating_mul(8),
+            d[2].saturating_mul(8).max(d[3].saturating_mul(8)),
+            255,
+        ])
+    });
+    Diff { max, share_within: ok as f64 / (a.width() as f64 * a.height() as f64), image }
+}
+
+/// Where failing image tests leave the actual and diff images.
+pub fn failure_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    target.join("golden-failures")
+}

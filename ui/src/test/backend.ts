@@ -475,22 +475,28 @@ export function stubCanvas(): CanvasStub {
   return stub;
 }
 
-/** Every element measures `width` x `height` at the page's top left (jsdom lays nothing out). */
-export function stubLayout(width = 800, height = 600): void {
-  vi.spyOn(Element.prototype, 'getBoundingClientRect').mockImplementation(
-    () =>
-      ({
-        left: 0,
-        top: 0,
-        x: 0,
-        y: 0,
-        width,
-        height,
-        right: width,
-        bottom: height,
-        toJSON: () => ({}),
-      }),
-  );
+/**
+ * jsdom lays nothing out: every element measures `width` x `height` at the page's top left,
+ * except those whose data-testid is in `rects` (e.g. the media bin below the stage).
+ */
+export function stubLayout(
+  width = 800,
+  height = 600,
+  rects: Record<string, { left: number; top: number; width: number; height: number }> = {
+    'media-bin': { left: 0, top: 600, width: 800, height: 100 },
+  },
+): void {
+  vi.spyOn(Element.prototype, 'getBoundingClientRect').mockImplementation(function (this: Element) {
+    const r = rects[this.getAttribute('data-testid') ?? ''] ?? { left: 0, top: 0, width, height };
+    return {
+      ...r,
+      x: r.left,
+      y: r.top,
+      right: r.left + r.width,
+      bottom: r.top + r.height,
+      toJSON: () => ({}),
+    };
+  });
 }
 
 /**

@@ -97,10 +97,10 @@ export function gestureId(kind: string): string {
 export function importFailureText(failure: ImportFailure): string {
   const name = fileName(failure.path);
   const what =
-    failure.error.code === 'IO'
-      ? 'could not be read'
-      : failure.error.code === 'INVALID_REQUEST'
-        ? 'could not be opened as an image'
+    failure.error.code === 'MEDIA_INVALID'
+      ? 'could not be opened as an image'
+      : failure.error.code === 'IO'
+        ? 'could not be read'
         : 'could not be imported';
   return `${name} ${what}: ${failure.error.message}`;
 }

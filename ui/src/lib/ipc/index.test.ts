@@ -1,7 +1,27 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { completedJob, installBackend, readyStatus, removeBackend } from '../../test/backend';
+import { vi } from 'vitest';
+
 import {
+  completedJob,
+  emitFileDrag,
+  installBackend,
+  installProjectBackend,
+  readyStatus,
+  removeBackend,
+} from '../../test/backend';
+import {
+  addLayer,
+  applyEdits,
+  assetThumbnailUrl,
+  exportPost,
+  fetchPreview,
+  importMedia,
+  onFileDrag,
+  previewUrl,
+  projectCreate,
+  projectCurrent,
+  type FileDragEvent,
   scaledMediaUrl,
   appStatus,
   cancelJob,
@@ -104,5 +124,100 @@ describe('scaledMediaUrl', () => {
       'postcraft://localhost/jobs/3/7.png?x=1&scale=3',
     );
     expect(scaledMediaUrl('postcraft://localhost/jobs/3/7.png', 0)).toContain('scale=1');
+  });
+});
+
+describe('project commands', () => {
+  it('send the argument shapes of the Rust commands', async () => {
+    const backend = installProjectBackend();
+    await projectCurrent();
+    await projectCreate(null, 'tiktok');
+    await applyEdits({ edits: [{ edit: 'set-slides', slides: 2 }], gesture: 'drag-1' });
+    await addLayer({ content: { type: 'image', asset: 'assets/a.png' }, name: null, at: [1, 2] });
+    await importMedia({ paths: ['/a.png'], place: false, at: null });
+    await exportPost({ preset: null, format: 'png', out: null });
+    expect(backend.calls).toEqual([
+      { cmd: 'project_current', args: {} },
+      { cmd: 'project_create', args: { dir: null, preset: 'tiktok' } },
+      { cmd: 'apply_edits', args: { request: { edits: [{ edit: 'set-slides', slides: 2 }], gesture: 'drag-1' } } },
+      { cmd: 'add_layer', args: { request: { content: { type: 'image', asset: 'assets/a.png' }, name: null, at: [1, 2] } } },
+      { cmd: 'import_media', args: { request: { paths: ['/a.png'], place: false, at: null } } },
+      { cmd: 'export_post', args: { request: { preset: null, format: 'png', out: null } } },
+    ]);
+  });
+
+  it('reject with the IpcError of the backend', async () => {
+    installProjectBackend({ project: 'error' });
+    await expect(projectCurrent()).rejects.toEqual({ code: 'IO', message: 'The projects folder is not writable.' });
+  });
+});
+
+describe('preview and media URLs', () => {
+  it('builds the scheme URLs with convertFileSrc', () => {
+    installProjectBackend();
+    expect(previewUrl({ revision: 7, width: 400, height: 500, overlays: true })).toBe(
+      'postcraft://localhost/preview?rev=7&w=400&h=500&overlays=1',
+    );
+    expect(assetThumbnailUrl('assets/a b.png')).toBe('postcraft://localhost/asset%2Fassets%2Fa%20b.png?max=256');
+  });
+
+  it('falls back to the postcraft:// form outside the app', () => {
+    expect(previewUrl({ revision: 1, width: 2, height: 3, overlays: false })).toBe(
+      'postcraft://localhost/preview?rev=1&w=2&h=3&overlays=0',
+    );
+  });
+
+  it('fetches W*H*4 bytes and refuses any other length', async () => {
+    const backend = installProjectBackend();
+    const frame = await fetchPreview({ revision: 3, width: 4, height: 2, overlays: false });
+    expect(frame.pixels).toHaveLength(32);
+    expect(backend.previewCalls).toEqual([{ rev: 3, w: 4, h: 2, overlays: false }]);
+
+    vi.stubGlobal('fetch', () => Promise.resolve(new Response(new Uint8Array(10))));
+    await expect(fetchPreview({ revision: 3, width: 4, height: 2, overlays: false })).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringContaining('10 bytes') as unknown,
+    });
+  });
+
+  it('passes on the engine error of a failed frame', async () => {
+    vi.stubGlobal('fetch', () =>
+      Promise.resolve(
+        new Response(JSON.stringify({ code: 'RENDER_FAILED', message: 'No graphics adapter.' }), { status: 500 }),
+      ),
+    );
+    await expect(fetchPreview({ revision: 1, width: 1, height: 1, overlays: false })).rejects.toEqual({
+      code: 'RENDER_FAILED',
+      message: 'No graphics adapter.',
+    });
+    vi.stubGlobal('fetch', () => Promise.resolve(new Response('busy', { status: 503, statusText: 'Busy' })));
+    await expect(fetchPreview({ revision: 1, width: 1, height: 1, overlays: false })).rejects.toEqual({
+      code: 'INTERNAL',
+      message: 'The preview could not be rendered: busy',
+    });
+    vi.unstubAllGlobals();
+  });
+});
+
+describe('onFileDrag', () => {
+  it('does nothing outside the app', async () => {
+    const stop = await onFileDrag(() => {});
+    expect(() => stop()).not.toThrow();
+  });
+
+  it('turns physical positions into CSS pixels', async () => {
+    installBackend();
+    vi.stubGlobal('devicePixelRatio', 2);
+    const events: FileDragEvent[] = [];
+    const stop = await onFileDrag((e) => events.push(e));
+    await emitFileDrag('enter', { x: 200, y: 100 }, ['/a.png']);
+    await emitFileDrag('drop', { x: 400, y: 300 }, ['/a.png']);
+    await emitFileDrag('leave');
+    expect(events).toEqual([
+      { type: 'enter', x: 100, y: 50 },
+      { type: 'drop', x: 200, y: 150, paths: ['/a.png'] },
+      { type: 'leave' },
+    ]);
+    stop();
   });
 });

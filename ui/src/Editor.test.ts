@@ -110,6 +110,7 @@ describe('project and preview', () => {
 
   it('offers a new project when none could be opened', async () => {
     const backend = installProjectBackend({ project: 'error' });
+    stubCanvas();
     render(App);
     const card = await screen.findByTestId('no-project');
     expect(card.textContent).toContain('The projects folder is not writable.');

@@ -162,6 +162,8 @@ export class ProjectStore {
     timer: ReturnType<typeof setTimeout> | undefined;
   } | null = null;
   readonly #bursts = new BurstCounter(NUDGE_BURST_MS);
+  /** Senders of gestures with requests not yet answered. */
+  readonly #active = new Set<LatestWinsSender>();
 
   constructor(
     ipc: ProjectIpc,
@@ -303,11 +305,13 @@ export class ProjectStore {
       update: (edits, draft, inputTime) => {
         if (ended) return;
         if (draft && layer !== null) this.#setDraft(layer, draft, id);
+        this.#active.add(sender);
         sender.push({ edits, inputTime });
       },
       end: async () => {
         ended = true;
         await sender.idle();
+        this.#active.delete(sender);
         if (layer !== null) this.#clearDraft(layer, id);
       },
     };
@@ -349,6 +353,20 @@ export class ProjectStore {
       if (this.#nudge === current) this.#nudge = null;
       void current.gesture.end();
     }, NUDGE_BURST_MS);
+  }
+
+  /**
+   * Ends a key burst now and waits until every gesture's requests are answered, so that undo,
+   * redo, save and export see the post with the last drag in it (one undo step: the whole drag).
+   */
+  async #settle(): Promise<void> {
+    const nudge = this.#nudge;
+    if (nudge) {
+      this.#nudge = null;
+      clearTimeout(nudge.timer);
+      void nudge.gesture.end();
+    }
+    await Promise.all([...this.#active].map((sender) => sender.idle()));
   }
 
   setVisible(id: LayerId, visible: boolean, inputTime?: number): Promise<boolean> {
@@ -438,16 +456,19 @@ export class ProjectStore {
   }
 
   async undo(inputTime?: number): Promise<void> {
+    await this.#settle();
     if (this.view && !this.view.canUndo) return;
     await this.#viewCommand('Could not undo', () => this.#ipc.undo(), inputTime);
   }
 
   async redo(inputTime?: number): Promise<void> {
+    await this.#settle();
     if (this.view && !this.view.canRedo) return;
     await this.#viewCommand('Could not redo', () => this.#ipc.redo(), inputTime);
   }
 
   async save(): Promise<void> {
+    await this.#settle();
     if (!this.view) return;
     if (await this.#viewCommand('Could not save the project', () => this.#ipc.projectSave(), undefined)) {
       this.notify('info', `Saved ${folderName(this.view.dir)}`);
@@ -482,6 +503,7 @@ export class ProjectStore {
     this.exporting = true;
     this.lastExport = null;
     try {
+      await this.#settle();
       const report = await this.#command('Could not export', () =>
         this.#ipc.exportPost({ preset, format, out: null }),
       );

@@ -58,6 +58,7 @@ describe('ProjectStore', () => {
 
     // Another project: any revision, selection cleared.
     void store.undo();
+    await tick();
     pending[2]!.settle.resolve(view(1, { dir: '/q' }));
     await tick();
     expect(store.view?.dir).toBe('/q');
@@ -89,6 +90,27 @@ describe('ProjectStore', () => {
     expect(store.drafts.size).toBe(0);
     expect(store.layers[0]!.transform).toEqual(moved);
     expect((pending[0]!.args as { gesture: string }).gesture).toBe(gesture.id);
+  });
+
+  it('undoes only after the gesture in flight was answered, and ends a key burst', async () => {
+    const { store, pending } = harness();
+    await store.load();
+    store.select(1);
+    store.nudge(1, 0, 0);
+    expect(pending.map((p) => p.cmd)).toEqual(['apply_edits']);
+    const undone = store.undo();
+    await tick();
+    expect(pending.map((p) => p.cmd)).toEqual(['apply_edits']);
+    pending[0]!.settle.resolve(view(2, { canUndo: true }));
+    await tick();
+    expect(pending.map((p) => p.cmd)).toEqual(['apply_edits', 'undo']);
+    pending[1]!.settle.resolve(view(3));
+    await undone;
+    // The next press is a new gesture.
+    store.nudge(1, 0, 1);
+    const gestures = pending.filter((p) => p.cmd === 'apply_edits').map((p) => (p.args as { gesture: string }).gesture);
+    expect(gestures).toHaveLength(2);
+    expect(gestures[0]).not.toBe(gestures[1]);
   });
 
   it('keeps the engine state and says why when an edit is refused', async () => {

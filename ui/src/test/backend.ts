@@ -634,7 +634,11 @@ export function installProjectBackend(
       h,
       overlays: url.searchParams.get('overlays') === '1',
     });
-    return Promise.resolve(new Response(new Uint8Array(w * h * 4).fill(200)));
+    return Promise.resolve(
+      new Response(new Uint8Array(w * h * 4).fill(200), {
+        headers: { 'x-postcraft-revision': String(engine.revision) },
+      }),
+    );
   });
 
   return Object.assign(faces, project);

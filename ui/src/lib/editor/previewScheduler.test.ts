@@ -103,6 +103,34 @@ describe('PreviewScheduler', () => {
     expect(h.scheduler.drawn).toEqual(target(5));
   });
 
+  it('goes by the revision the engine rendered when it is newer than the one asked for', async () => {
+    const fetches: { t: PreviewTarget; resolve: (rendered: number) => void }[] = [];
+    const drawn: number[] = [];
+    const scheduler = new PreviewScheduler<number>({
+      fetch: (t) => new Promise((resolve) => fetches.push({ t, resolve })),
+      draw: (_frame, t) => drawn.push(t.revision),
+      revisionOf: (rendered) => rendered,
+    });
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+    };
+    scheduler.want(target(4));
+    fetches[0]!.resolve(6); // the engine was already at 6
+    await settle();
+    expect(drawn).toEqual([6]);
+    expect(scheduler.drawn?.revision).toBe(6);
+    // Revisions 5 and 6 are on screen already: nothing to fetch; 7 is new.
+    scheduler.want(target(5));
+    scheduler.want(target(6));
+    expect(fetches).toHaveLength(1);
+    scheduler.want(target(7));
+    expect(fetches).toHaveLength(2);
+    // A frame that turns out older than the one shown is not drawn.
+    fetches[1]!.resolve(5);
+    await settle();
+    expect(drawn).toEqual([6]);
+  });
+
   it('reports a failure, then tries again for a new frame', async () => {
     const h = harness();
     h.scheduler.want(target(1));

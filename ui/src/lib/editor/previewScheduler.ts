@@ -32,6 +32,11 @@ export interface SchedulerHooks<F> {
   draw: (frame: F, target: PreviewTarget) => void;
   /** A fetch failed; the scheduler tries again when the wanted frame changes. */
   fail?: (error: unknown, target: PreviewTarget) => void;
+  /**
+   * The revision a frame really shows, when it can be newer than the one asked for (the engine
+   * renders its current post). Stale checks and `drawn` use it.
+   */
+  revisionOf?: (frame: F) => number;
 }
 
 export class PreviewScheduler<F> {
@@ -105,9 +110,12 @@ export class PreviewScheduler<F> {
     if (this.#disposed) return;
     if (failure) {
       this.#hooks.fail?.(failure.error, target);
-    } else if (!this.#isStale(target)) {
-      this.#drawn = target;
-      this.#hooks.draw(frame as F, target);
+    } else {
+      const shown = { ...target, revision: this.#hooks.revisionOf?.(frame as F) ?? target.revision };
+      if (!this.#isStale(shown)) {
+        this.#drawn = shown;
+        this.#hooks.draw(frame as F, shown);
+      }
     }
     this.#pump();
   }

@@ -158,7 +158,7 @@ describe('preview and media URLs', () => {
     expect(previewUrl({ revision: 7, width: 400, height: 500, overlays: true })).toBe(
       'postcraft://localhost/preview?rev=7&w=400&h=500&overlays=1',
     );
-    expect(assetThumbnailUrl('assets/a b.png')).toBe('postcraft://localhost/asset%2Fassets%2Fa%20b.png?max=256');
+    expect(assetThumbnailUrl('assets/a b#1.png')).toBe('postcraft://localhost/asset/assets/a%20b%231.png?max=256');
   });
 
   it('falls back to the postcraft:// form outside the app', () => {
@@ -172,6 +172,14 @@ describe('preview and media URLs', () => {
     const frame = await fetchPreview({ revision: 3, width: 4, height: 2, overlays: false });
     expect(frame.pixels).toHaveLength(32);
     expect(backend.previewCalls).toEqual([{ rev: 3, w: 4, h: 2, overlays: false }]);
+
+    // The engine says which revision it rendered (it may be newer than the one asked for).
+    vi.stubGlobal('fetch', () =>
+      Promise.resolve(new Response(new Uint8Array(32), { headers: { 'x-postcraft-revision': '5' } })),
+    );
+    await expect(fetchPreview({ revision: 3, width: 4, height: 2, overlays: false })).resolves.toMatchObject({
+      revision: 5,
+    });
 
     vi.stubGlobal('fetch', () => Promise.resolve(new Response(new Uint8Array(10))));
     await expect(fetchPreview({ revision: 3, width: 4, height: 2, overlays: false })).rejects.toMatchObject({

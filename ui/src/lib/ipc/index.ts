@@ -193,10 +193,17 @@ export interface PreviewParams {
   overlays: boolean;
 }
 
-/** A decoded preview frame: `width * height * 4` RGBA bytes of the whole canvas. */
+/**
+ * A decoded preview frame: `width * height * 4` RGBA bytes of the whole canvas. `revision` is the
+ * one the engine rendered (its `x-postcraft-revision` header; it renders its current post, which
+ * may be newer than the one asked for), or the one asked for when the header is missing.
+ */
 export interface PreviewFrame extends PreviewParams {
   pixels: Uint8ClampedArray<ArrayBuffer>;
 }
+
+/** The header with the revision the engine rendered. */
+export const PREVIEW_REVISION_HEADER = 'x-postcraft-revision';
 
 /**
  * A URL of the app's `postcraft:` scheme (`postcraft://localhost/<path>`, or
@@ -215,9 +222,15 @@ export function previewUrl({ revision, width, height, overlays }: PreviewParams)
   return `${base}?rev=${revision}&w=${width}&h=${height}&overlays=${overlays ? 1 : 0}`;
 }
 
-/** The URL of a media-bin thumbnail (PNG, at most `max` pixels on its longer side). */
+/**
+ * The URL of a media-bin thumbnail (PNG, at most `max` pixels on its longer side):
+ * `postcraft://localhost/asset/<asset path>?max=N`. Each segment of the asset's path is
+ * percent-encoded but its slashes stay, so the scheme handler finds the `asset/` prefix whether or
+ * not it decodes the path first (`convertFileSrc('asset/' + asset)` would encode them as `%2F`).
+ */
 export function assetThumbnailUrl(asset: string, max = 256): string {
-  return `${schemeUrl(`asset/${asset}`)}?max=${max}`;
+  const path = asset.split('/').map(encodeURIComponent).join('/');
+  return `${schemeUrl('asset')}/${path}?max=${max}`;
 }
 
 async function responseError(response: Response): Promise<IpcError> {
@@ -260,7 +273,9 @@ export async function fetchPreview(params: PreviewParams): Promise<PreviewFrame>
       message: `The preview had ${pixels.length} bytes where ${params.width}x${params.height} RGBA needs ${expected}.`,
     } satisfies IpcError;
   }
-  return { ...params, pixels };
+  const rendered = Number(response.headers.get(PREVIEW_REVISION_HEADER) ?? Number.NaN);
+  const revision = Number.isSafeInteger(rendered) && rendered >= 0 ? rendered : params.revision;
+  return { ...params, revision, pixels };
 }
 
 /** An OS file drag over the window, with its position in CSS pixels of the page. */

@@ -17,8 +17,15 @@ APT_PACKAGES=(
   mesa-vulkan-drivers libvulkan1 libegl1 libgl1-mesa-dri
   libasound2-dev
   python3 python3-venv python3-pip
-  xvfb xauth webkit2gtk-driver
+  xvfb xauth webkit2gtk-driver xdotool python3-gi gir1.2-gtk-3.0
+  fonts-droid-fallback
 )
+
+# The CJK font the compositor ships (Droid Sans Fallback, Apache-2.0, Debian fonts-droid-fallback
+# 1:6.0.1r16-1.1), copied into $POSTCRAFT_HOME/fonts after its hash is checked, so text renders the
+# same on every machine (exports are byte-identical) whatever fonts the system has.
+CJK_FONT_SRC=/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
+CJK_FONT_SHA256=acb6440a713d880a13a21b468ba7cd43f5a2b2934972e51be791c880730777b8
 
 say() { printf '\033[1;35m==>\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -104,9 +111,20 @@ build_app() {
 
 target_dir() { echo "${CARGO_TARGET_DIR:-$REPO/target}"; }
 
+ensure_fonts() {
+  local target="$POSTCRAFT_HOME/fonts/$(basename "$CJK_FONT_SRC")"
+  if [ -f "$target" ] && echo "$CJK_FONT_SHA256  $target" | sha256sum --check --status; then return; fi
+  say "fonts: installing the CJK font"
+  echo "$CJK_FONT_SHA256  $CJK_FONT_SRC" | sha256sum --check --status \
+    || die "$CJK_FONT_SRC differs from the pinned SHA-256 (fonts-droid-fallback 1:6.0.1r16-1.1)"
+  mkdir -p "$(dirname "$target")"
+  cp "$CJK_FONT_SRC" "$target.part" && mv "$target.part" "$target"
+}
+
 ensure_setup() {
   ensure_apt_packages
   ensure_toolchains
+  ensure_fonts
   ensure_models
   ensure_ui_deps "$REPO/ui"
 }

@@ -1,8 +1,25 @@
 //! Declares the app's own commands so each is permission-checked against `capabilities/`.
 
 fn main() {
-    let manifest =
-        tauri_build::AppManifest::new().commands(&["app_status", "generate_faces", "cancel_job", "reload_engine"]);
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "app_status",
+        "generate_faces",
+        "cancel_job",
+        "reload_engine",
+        "presets_list",
+        "project_current",
+        "project_create",
+        "project_open",
+        "project_save",
+        "apply_edits",
+        "add_layer",
+        "duplicate_layer",
+        "undo",
+        "redo",
+        "import_media",
+        "add_generated_layer",
+        "export_post",
+    ]);
     if let Err(error) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         // A build script reports failure by exiting non-zero with a message.
         eprintln!("tauri-build failed: {error:#}");

@@ -10,7 +10,7 @@ use tauri::ipc::Channel;
 
 use crate::state::EngineState;
 
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     engine: &EngineState,
     work: impl FnOnce(&Arc<Engine>) -> Result<T, IpcError> + Send + 'static,
 ) -> Result<T, IpcError> {

@@ -3,6 +3,7 @@
 
 mod commands;
 mod media_scheme;
+mod project_commands;
 mod state;
 
 use std::process::ExitCode;
@@ -10,6 +11,7 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use postcraft_engine::{Engine, EngineConfig};
+use tauri::Manager;
 
 /// When the process started, for the cold-start measurement (`bench/cold_start.sh`).
 static STARTED: OnceLock<Instant> = OnceLock::new();
@@ -45,7 +47,25 @@ pub fn run() -> ExitCode {
             commands::generate_faces,
             commands::cancel_job,
             commands::reload_engine,
+            project_commands::presets_list,
+            project_commands::project_current,
+            project_commands::project_create,
+            project_commands::project_open,
+            project_commands::project_save,
+            project_commands::apply_edits,
+            project_commands::add_layer,
+            project_commands::duplicate_layer,
+            project_commands::undo,
+            project_commands::redo,
+            project_commands::import_media,
+            project_commands::add_generated_layer,
+            project_commands::export_post,
         ])
+        .on_window_event(|window, event| {
+            if matches!(event, tauri::WindowEvent::CloseRequested { .. } | tauri::WindowEvent::Destroyed) {
+                project_commands::save_on_close(&window.state::<state::EngineState>());
+            }
+        })
         .run(tauri::generate_context!());
     match result {
         Ok(()) => ExitCode::SUCCESS,

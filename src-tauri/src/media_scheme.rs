@@ -1,7 +1,15 @@
-//! The `postcraft:` URI scheme: serves generated media to the page as raw bytes.
+//! The `postcraft:` URI scheme: serves pixels to the page as raw bytes, never JSON.
+//!
+//! - `/jobs/<job>/<index>.png[?scale=N]`: a generated image (PNG).
+//! - `/preview?w=W&h=H[&overlays=1][&rev=R]`: the open post rendered at W x H, as raw RGBA
+//!   (W*H*4 bytes, no header; the revision rendered in `x-postcraft-revision`). `rev` only
+//!   makes each URL unique so nothing caches a stale frame.
+//! - `/asset/<path>?max=N`: a project asset scaled to fit N pixels (PNG), for the media bin.
 
 use tauri::http::{Request, Response, StatusCode, header};
 use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
+
+use postcraft_core::{ErrorCode, IpcError};
 
 use crate::state::EngineState;
 
@@ -16,18 +24,64 @@ pub const BASE_URL: &str = "postcraft://localhost";
 #[cfg(windows)]
 pub const BASE_URL: &str = "http://postcraft.localhost";
 
+const REVISION_HEADER: &str = "x-postcraft-revision";
+
+type Served = (Vec<u8>, &'static str, &'static str, u64);
+
+fn serve(engine: &postcraft_engine::Engine, path_and_query: &str) -> Result<Served, IpcError> {
+    let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+    let param =
+        |name: &str| query.split('&').find_map(|pair| pair.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')));
+    let number = |name: &str, default: u32| {
+        param(name).map_or(Ok(default), |v| v.parse::<u32>()).map_err(|_| {
+            IpcError::new(ErrorCode::InvalidRequest, format!("`{name}` must be a whole number in {path_and_query}"))
+        })
+    };
+    if path.trim_start_matches('/') == "preview" {
+        let (width, height) = (number("w", 0)?, number("h", 0)?);
+        let (revision, frame) = engine.preview(width, height, param("overlays") == Some("1"))?;
+        return Ok((frame.as_raw().clone(), "application/octet-stream", "no-store", revision));
+    }
+    if let Some(asset) = path.trim_start_matches('/').strip_prefix("asset/") {
+        let asset = percent_decode(asset);
+        return Ok((engine.asset_png(&asset, number("max", 256)?)?, postcraft_engine::PNG_MIME, "no-cache", 0));
+    }
+    Ok((engine.media().serve(path_and_query)?, postcraft_engine::PNG_MIME, "max-age=31536000, immutable", 0))
+}
+
+/// `%20` and friends back to bytes (asset names come from file names).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(byte) = text.get(i + 1..i + 3).and_then(|hex| u8::from_str_radix(hex, 16).ok())
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Answers one request off the UI thread.
 pub fn handle<R: Runtime>(context: UriSchemeContext<'_, R>, request: Request<Vec<u8>>, responder: UriSchemeResponder) {
     let engine = context.app_handle().state::<EngineState>().0.clone();
     let path = request.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
     tauri::async_runtime::spawn_blocking(move || {
-        let response = match engine.media().serve(&path) {
-            Ok(png) => Response::builder()
+        let response = match serve(&engine, &path) {
+            Ok((bytes, mime, cache, revision)) => Response::builder()
                 .status(StatusCode::OK)
-                .header(header::CONTENT_TYPE, postcraft_engine::PNG_MIME)
-                .header(header::CACHE_CONTROL, "max-age=31536000, immutable")
+                .header(header::CONTENT_TYPE, mime)
+                .header(header::CACHE_CONTROL, cache)
                 .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")
-                .body(png),
+                .header(header::ACCESS_CONTROL_EXPOSE_HEADERS, REVISION_HEADER)
+                .header(REVISION_HEADER, revision.to_string())
+                .body(bytes),
             Err(error) => Response::builder()
                 .status(StatusCode::NOT_FOUND)
                 .header(header::CONTENT_TYPE, "application/json")

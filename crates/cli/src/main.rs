@@ -2,11 +2,13 @@
 
 mod bench;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
+use postcraft_core::post::LayerContent;
+use postcraft_core::project_ipc::{AddLayerRequest, ExportRequest, ImportMediaRequest};
 use postcraft_engine::{CheckLevel, Engine, EngineConfig, FACES_MODEL, GenerateFacesRequest, IpcError};
 
 /// Postcraft Studio's engine, headless: check the set-up, manage models, generate media.
@@ -36,6 +38,19 @@ enum Command {
     Presets {
         #[command(subcommand)]
         command: PresetsCommand,
+    },
+    /// Render a project to an image file (PNG or JPEG, from the extension) at a preset's size.
+    /// A carousel writes numbered files (`post-1.png`, `post-2.png`, ...). The same project
+    /// gives the same bytes.
+    Render {
+        /// The project folder.
+        project: PathBuf,
+        /// The canvas preset to render at (default: the project's own).
+        #[arg(long)]
+        preset: Option<String>,
+        /// The output file, `.png`, `.jpg` or `.jpeg`.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Generate images.
     Image {
@@ -68,6 +83,35 @@ enum ProjectCommand {
         /// The canvas preset id, e.g. `instagram-portrait`.
         #[arg(long)]
         preset: String,
+    },
+    /// Copy image files into a project and place each on the canvas, fitted to a slide.
+    Import {
+        /// The project folder.
+        dir: PathBuf,
+        /// Image files (PNG, JPEG, WebP, GIF, BMP).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Add a text layer, centred.
+    Text {
+        /// The project folder.
+        dir: PathBuf,
+        /// The words (`\n` for a new line).
+        text: String,
+        /// Size in canvas pixels.
+        #[arg(long, default_value_t = 96.0)]
+        size: f32,
+        /// Colour as RRGGBB or RRGGBBAA hex.
+        #[arg(long, default_value = "ffffff")]
+        color: String,
+    },
+    /// Print the preset's checks against the post (exits 1 when one is an error).
+    Check {
+        /// The project folder.
+        dir: PathBuf,
+        /// The preset to check for (default: the project's own).
+        #[arg(long)]
+        preset: Option<String>,
     },
 }
 
@@ -120,6 +164,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Models { command: ModelsCommand::List } => models_list(&engine),
         Command::Models { command: ModelsCommand::Verify } => models_verify(&engine),
         Command::Project { command: ProjectCommand::New { dir, preset } } => project_new(&engine, &dir, &preset),
+        Command::Project { command: ProjectCommand::Import { dir, files } } => project_import(&engine, &dir, &files),
+        Command::Project { command: ProjectCommand::Text { dir, text, size, color } } => {
+            project_text(&engine, &dir, &text, size, &color)
+        }
+        Command::Project { command: ProjectCommand::Check { dir, preset } } => project_check(&engine, &dir, preset),
+        Command::Render { project, preset, out } => render(&engine, &project, preset, &out),
         Command::Presets { command: PresetsCommand::List } => presets_list(),
         Command::Image { command: ImageCommand::Generate { model, count, seed, out } } => {
             image_generate(&engine, &model, count, seed, &out)
@@ -176,6 +226,70 @@ fn models_verify(engine: &Engine) -> anyhow::Result<ExitCode> {
 fn project_new(engine: &Engine, dir: &std::path::Path, preset: &str) -> anyhow::Result<ExitCode> {
     let (platform, canvas) = engine.create_project(dir, preset).map_err(anyhow_ipc)?;
     println!("{}: new {} post, {}x{} ({})", dir.display(), platform.name, canvas.width, canvas.height, canvas.name);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn project_import(engine: &Engine, dir: &Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    engine.project_open(dir).map_err(anyhow_ipc)?;
+    let paths =
+        files.iter().map(|f| std::path::absolute(f).unwrap_or_else(|_| f.clone()).display().to_string()).collect();
+    let report = engine.import_media(ImportMediaRequest { paths, place: true, at: None }).map_err(anyhow_ipc)?;
+    engine.project_save().map_err(anyhow_ipc)?;
+    for asset in &report.imported {
+        println!("{asset}");
+    }
+    for failure in &report.failed {
+        eprintln!("{}: {} ({})", failure.path, failure.error.message, failure.error.code);
+    }
+    Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn project_text(engine: &Engine, dir: &Path, text: &str, size: f32, color: &str) -> anyhow::Result<ExitCode> {
+    let color = parse_color(color).with_context(|| format!("`{color}` is not a RRGGBB or RRGGBBAA colour"))?;
+    let view = engine.project_open(dir).map_err(anyhow_ipc)?;
+    let wrap = view.canvas.slide_width as f32 * 0.8;
+    let content =
+        LayerContent::Text { text: text.replace("\\n", "\n"), font_size: size, color, wrap_width: Some(wrap) };
+    engine.add_layer(AddLayerRequest { content, name: None, at: None }).map_err(anyhow_ipc)?;
+    engine.project_save().map_err(anyhow_ipc)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_color(hex: &str) -> Option<[u8; 4]> {
+    let hex = hex.trim_start_matches('#');
+    if !(hex.len() == 6 || hex.len() == 8) || !hex.is_ascii() {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some([byte(0)?, byte(2)?, byte(4)?, if hex.len() == 8 { byte(6)? } else { 255 }])
+}
+
+fn project_check(engine: &Engine, dir: &Path, preset: Option<String>) -> anyhow::Result<ExitCode> {
+    let checks = engine.project_checks(dir, preset.as_deref()).map_err(anyhow_ipc)?;
+    let mut failed = false;
+    for check in checks {
+        let level = match check.level {
+            postcraft_core::project_ipc::CheckLevel::Ok => "OK  ",
+            postcraft_core::project_ipc::CheckLevel::Warning => "WARN",
+            postcraft_core::project_ipc::CheckLevel::Error => {
+                failed = true;
+                "FAIL"
+            }
+        };
+        println!("{level} {:<12} {}", check.id, check.message);
+    }
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn render(engine: &Engine, project: &Path, preset: Option<String>, out: &Path) -> anyhow::Result<ExitCode> {
+    let Some(format) = postcraft_engine::studio::format_from_path(out) else {
+        bail!("{}: the output must end in .png, .jpg or .jpeg", out.display());
+    };
+    let request = ExportRequest { preset, format, out: Some(out.display().to_string()) };
+    let report = engine.export_project(project, &request).map_err(anyhow_ipc)?;
+    for file in &report.files {
+        println!("{file}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -121,3 +121,73 @@ fn project_new_creates_a_project_and_never_overwrites_one() {
     assert_eq!(unknown.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("instagram-square"), "lists the real ids");
 }
+
+#[test]
+fn render_writes_the_same_png_twice_at_the_preset_size() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("post");
+    let project_arg = project.to_str().expect("utf-8");
+    let photo = dir.path().join("photo.png");
+    image::RgbaImage::from_fn(640, 480, |x, y| image::Rgba([(x / 3) as u8, (y / 2) as u8, 128, 255]))
+        .save(&photo)
+        .expect("photo");
+    let ok = |output: Output| {
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    ok(postcraft(&["project", "new", project_arg, "--preset", "instagram-portrait"]));
+    let imported = ok(postcraft(&["project", "import", project_arg, photo.to_str().expect("utf-8")]));
+    assert!(imported.starts_with("assets/photo-"), "{imported}");
+    ok(postcraft(&["project", "text", project_arg, "Summer 夏", "--size", "120", "--color", "ff8800"]));
+    let checks = ok(postcraft(&["project", "check", project_arg]));
+    assert!(checks.contains("media-count"), "{checks}");
+
+    let (a, b) = (dir.path().join("a.png"), dir.path().join("b.png"));
+    for out in [&a, &b] {
+        let printed = ok(postcraft(&[
+            "render",
+            project_arg,
+            "--preset",
+            "instagram-portrait",
+            "--out",
+            out.to_str().expect("utf-8"),
+        ]));
+        assert_eq!(printed.trim(), out.to_str().expect("utf-8"));
+    }
+    let bytes = std::fs::read(&a).expect("read");
+    assert_eq!(bytes, std::fs::read(&b).expect("read"), "byte-identical");
+    let image = image::load_from_memory(&bytes).expect("png").into_rgba8();
+    assert_eq!(image.dimensions(), (1080, 1350));
+    // The text is orange somewhere around the centre; the photo's colours elsewhere.
+    let orange = image.pixels().filter(|p| p.0[0] > 230 && (120..=150).contains(&p.0[1]) && p.0[2] < 30).count();
+    assert!(orange > 500, "the text layer is drawn ({orange} orange pixels)");
+
+    // Another preset: its own size, the post scaled to cover it.
+    let wide = dir.path().join("wide.jpg");
+    ok(postcraft(&["render", project_arg, "--preset", "x-landscape", "--out", wide.to_str().expect("utf-8")]));
+    let wide = image::open(&wide).expect("jpeg");
+    assert_eq!((wide.width(), wide.height()), (1600, 900));
+}
+
+#[test]
+fn render_explains_bad_input() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("nothing-here");
+    let output = postcraft(&["render", missing.to_str().expect("utf-8"), "--out", "x.png"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("PROJECT_INVALID"), "{stderr}");
+
+    let project = dir.path().join("p");
+    let project_arg = project.to_str().expect("utf-8");
+    assert!(postcraft(&["project", "new", project_arg, "--preset", "tiktok"]).status.success());
+    let output = postcraft(&["render", project_arg, "--out", "x.gif"]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains(".png, .jpg or .jpeg"));
+    let output = postcraft(&["render", project_arg, "--preset", "nope", "--out", "x.png"]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown preset `nope`"));
+    let bad = dir.path().join("bad.png");
+    std::fs::write(&bad, b"\x89PNG broken").expect("write");
+    let output = postcraft(&["project", "import", project_arg, bad.to_str().expect("utf-8")]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("bad.png could not be opened as an image"));
+}

@@ -22,6 +22,8 @@ pub struct EngineConfig {
     pub session: SessionOptions,
     /// How generated media is addressed by the UI (the shell's custom scheme).
     pub media_base_url: String,
+    /// Font files the compositor loads besides its built-in Latin and emoji fonts (CJK).
+    pub fonts: Vec<PathBuf>,
 }
 
 impl EngineConfig {
@@ -33,6 +35,7 @@ impl EngineConfig {
             runtime_path: home.join("runtime").join(runtime_file),
             session: SessionOptions::default(),
             media_base_url: "postcraft://localhost".to_owned(),
+            fonts: default_fonts(home),
         }
     }
 
@@ -46,6 +49,16 @@ impl EngineConfig {
             std::env::var_os(MANIFEST_ENV).map(PathBuf::from).unwrap_or_else(|| repo.join("models/manifest.toml"));
         Self::from_dirs(&normalize(&home), &normalize(&manifest), RUNTIME_FILE)
     }
+}
+
+/// The CJK font set-up copies into `<home>/fonts/` (Droid Sans Fallback, Apache-2.0, from
+/// Debian's `fonts-droid-fallback`), falling back to the system's copy.
+pub const CJK_FONT_FILE: &str = "DroidSansFallbackFull.ttf";
+const SYSTEM_CJK_FONT: &str = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf";
+
+fn default_fonts(home: &Path) -> Vec<PathBuf> {
+    let shipped = home.join("fonts").join(CJK_FONT_FILE);
+    vec![if shipped.exists() { shipped } else { PathBuf::from(SYSTEM_CJK_FONT) }]
 }
 
 /// The runtime library's file name as set-up installs it.

@@ -10,6 +10,7 @@ use postcraft_infer::gan::FaceGenerator;
 use postcraft_infer::{InferError, ModelKind, ModelRegistry, Runtime};
 use postcraft_jobs::JobManager;
 
+use crate::studio::Studio;
 use crate::{EngineConfig, MediaStore};
 
 /// The facade. Cheap to share behind an `Arc`; every method may be called from any thread, and
@@ -24,6 +25,8 @@ pub struct Engine {
     runtime_error: Mutex<Option<IpcError>>,
     /// Loaded generators, kept warm, and the errors of failed loads (until a reload).
     generators: Mutex<HashMap<String, Result<Arc<FaceGenerator>, IpcError>>>,
+    /// The canvas: open project, preview renderer, asset cache.
+    studio: Studio,
 }
 
 impl Engine {
@@ -35,6 +38,7 @@ impl Engine {
             tracing::error!("{error}");
         }
         Self {
+            studio: Studio::new(config.fonts.clone()),
             config,
             registry,
             jobs: JobManager::new(),
@@ -52,6 +56,11 @@ impl Engine {
     /// The model registry, or why the manifest is unusable.
     pub fn registry(&self) -> Result<&ModelRegistry, IpcError> {
         self.registry.as_ref().map_err(Clone::clone)
+    }
+
+    /// The canvas state.
+    pub fn studio(&self) -> &Studio {
+        &self.studio
     }
 
     /// The job manager.
@@ -93,6 +102,7 @@ impl Engine {
     /// Forgets failed loads so the next request tries again (after the user fixed the set-up).
     pub fn reload(&self) {
         *self.runtime_error.lock() = None;
+        self.studio.renderer().restart();
         self.generators.lock().retain(|_, loaded| loaded.is_ok());
     }
 

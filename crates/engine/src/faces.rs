@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use image::RgbImage;
 use postcraft_core::ipc::{GenerateFacesRequest, JobEvent};
+use postcraft_core::post::Recipe;
 use postcraft_core::{ErrorCode, IpcError, JobId};
 use postcraft_infer::InferError;
 use postcraft_infer::gan::{FaceGenerator, chw_to_rgb8};
@@ -71,7 +72,8 @@ fn generate(
             Err(error) => return Err(JobFailure::Failed(error.into())),
         };
         let (width, height) = image.dimensions();
-        media.insert(ctx.id(), index, image);
+        let recipe = Recipe { model: FACES_MODEL.to_owned(), seed: request.seed, index };
+        media.insert_generated(ctx.id(), index, image, Some(recipe));
         ctx.emit(JobEvent::Image {
             job_id: ctx.id(),
             index,

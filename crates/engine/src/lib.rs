@@ -8,6 +8,7 @@ mod engine;
 mod faces;
 mod media;
 mod projects;
+pub mod studio;
 
 pub use config::EngineConfig;
 pub use doctor::{Check, CheckLevel, DoctorReport};

@@ -9,6 +9,7 @@ use std::collections::{HashMap, VecDeque};
 use image::imageops::FilterType;
 use image::{ImageBuffer, ImageEncoder, Rgb, RgbImage};
 use parking_lot::Mutex;
+use postcraft_core::post::Recipe;
 use postcraft_core::{ErrorCode, IpcError, JobId};
 
 /// The MIME type of what [`MediaStore::serve`] returns.
@@ -21,7 +22,7 @@ const MAX_SCALE: u32 = 8;
 
 #[derive(Default)]
 struct Inner {
-    images: HashMap<(JobId, u32), RgbImage>,
+    images: HashMap<(JobId, u32), (RgbImage, Option<Recipe>)>,
     order: VecDeque<(JobId, u32)>,
 }
 
@@ -40,8 +41,13 @@ impl std::fmt::Debug for MediaStore {
 impl MediaStore {
     /// Keeps an image; evicts the oldest past capacity.
     pub fn insert(&self, job: JobId, index: u32, image: RgbImage) {
+        self.insert_generated(job, index, image, None);
+    }
+
+    /// Keeps a generated image with the recipe that makes it again.
+    pub fn insert_generated(&self, job: JobId, index: u32, image: RgbImage, recipe: Option<Recipe>) {
         let mut inner = self.inner.lock();
-        if inner.images.insert((job, index), image).is_none() {
+        if inner.images.insert((job, index), (image, recipe)).is_none() {
             inner.order.push_back((job, index));
         }
         while inner.order.len() > CAPACITY {
@@ -53,10 +59,7 @@ impl MediaStore {
 
     /// The PNG of an image at `scale` times its size (Catmull-Rom upscaling for display).
     pub fn png(&self, job: JobId, index: u32, scale: u32) -> Result<Vec<u8>, IpcError> {
-        let image =
-            self.inner.lock().images.get(&(job, index)).cloned().ok_or_else(|| {
-                IpcError::new(ErrorCode::JobNotFound, format!("no image {index} of {job} (expired?)"))
-            })?;
+        let (image, _) = self.get(job, index)?;
         let scale = scale.clamp(1, MAX_SCALE);
         let image = if scale == 1 {
             image
@@ -64,6 +67,23 @@ impl MediaStore {
             image::imageops::resize(&image, image.width() * scale, image.height() * scale, FilterType::CatmullRom)
         };
         encode_png(&image)
+    }
+
+    fn get(&self, job: JobId, index: u32) -> Result<(RgbImage, Option<Recipe>), IpcError> {
+        self.inner
+            .lock()
+            .images
+            .get(&(job, index))
+            .cloned()
+            .ok_or_else(|| IpcError::new(ErrorCode::JobNotFound, format!("no image {index} of {job} (expired?)")))
+    }
+
+    /// The PNG of a generated image at its own size, with its recipe.
+    pub fn png_with_recipe(&self, job: JobId, index: u32) -> Result<(Vec<u8>, Recipe), IpcError> {
+        let (image, recipe) = self.get(job, index)?;
+        let recipe = recipe
+            .ok_or_else(|| IpcError::new(ErrorCode::InvalidRequest, format!("image {index} of {job} has no recipe")))?;
+        Ok((encode_png(&image)?, recipe))
     }
 
     /// Answers a path of the media scheme: `/jobs/<job>/<index>.png[?scale=N]`.

@@ -146,6 +146,11 @@ fn preview_is_rendered_at_the_asked_size_and_bad_sizes_are_refused() {
     // The story's top 14% is shaded by the safe-zone overlay; the middle is the white canvas.
     assert!(frame.get_pixel(135, 20).0[0] < 250, "shaded top: {:?}", frame.get_pixel(135, 20));
     assert_eq!(frame.get_pixel(135, 240).0, [255, 255, 255, 255]);
+    // No overlays to draw and an empty text layer: still a frame (egui draws nothing).
+    let empty = LayerContent::Text { text: String::new(), font_size: 40.0, color: [0, 0, 0, 255], wrap_width: None };
+    engine.add_layer(AddLayerRequest { content: empty, name: None, at: None }).expect("empty text");
+    let (_, plain) = engine.preview(90, 160, false).expect("preview without overlays");
+    assert_eq!(plain.get_pixel(45, 5).0, [255, 255, 255, 255]);
     assert_eq!(engine.preview(0, 10, false).expect_err("zero").code, ErrorCode::InvalidRequest);
     assert_eq!(engine.preview(100_000, 10, false).expect_err("huge").code, ErrorCode::InvalidRequest);
 }

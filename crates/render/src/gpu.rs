@@ -521,6 +521,11 @@ impl Compositor {
         mesh: Mesh,
         clip: &PixelRect,
     ) -> wgpu::CommandEncoder {
+        // egui's renderer makes no buffers for an empty mesh and then panics in `render` (no
+        // overlays to draw, an empty text layer): nothing to draw, so draw nothing.
+        if mesh.indices.is_empty() || mesh.vertices.is_empty() {
+            return encoder;
+        }
         self.queue.submit([encoder.finish()]);
         let mut encoder = self.new_encoder();
         let screen = ScreenDescriptor { size_in_pixels: size, pixels_per_point: 1.0 };

@@ -162,11 +162,7 @@ fn serve(fonts: Vec<PathBuf>, rx: Receiver<Message>) {
         if let Some(index) = newest_preview
             && let Message::Render(request, _) = &batch[index]
         {
-            let frame = compositor
-                .render(&request.scene, &request.view, request.width, request.height, request.overlays.as_ref())
-                .map(Arc::new)
-                .map_err(render_error);
-            preview_frame = Some(((request.width, request.height), frame));
+            preview_frame = Some(((request.width, request.height), render(&mut compositor, request)));
         }
         for (index, message) in batch.into_iter().enumerate() {
             match message {
@@ -195,11 +191,24 @@ fn serve(fonts: Vec<PathBuf>, rx: Receiver<Message>) {
     }
 }
 
+/// Renders one request. A panic inside wgpu or egui (a bug) becomes an error for this request
+/// rather than a dead thread and a hung caller.
 fn render(compositor: &mut Compositor, request: &RenderRequest) -> Frame {
-    compositor
-        .render(&request.scene, &request.view, request.width, request.height, request.overlays.as_ref())
-        .map(Arc::new)
-        .map_err(render_error)
+    let run = std::panic::AssertUnwindSafe(|| {
+        compositor.render(&request.scene, &request.view, request.width, request.height, request.overlays.as_ref())
+    });
+    match std::panic::catch_unwind(run) {
+        Ok(frame) => frame.map(Arc::new).map_err(render_error),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!("the compositor panicked: {what}");
+            Err(IpcError::new(ErrorCode::Internal, format!("the renderer failed (a bug): {what}")))
+        }
+    }
 }
 
 fn fail(message: Message, error: &IpcError) {

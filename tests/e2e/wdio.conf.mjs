@@ -5,7 +5,7 @@
 // Run under a display, e.g. `xvfb-run -a -s "-screen 0 1280x800x24" npm test`.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, accessSync, constants as fsConstants } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, accessSync, constants as fsConstants } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,12 @@ const repoRoot = path.resolve(here, '..', '..');
 export const artifactsDir = path.join(here, 'artifacts');
 
 const DRIVER_HOST = '127.0.0.1';
+
+// The app under test keeps its projects and its "last project" note in temporary folders, never
+// in the tester's own. Set once in the launcher; the workers (and the app, through tauri-driver)
+// inherit them.
+process.env.POSTCRAFT_PROJECTS_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'postcraft-e2e-projects-'));
+process.env.XDG_CONFIG_HOME ??= mkdtempSync(path.join(os.tmpdir(), 'postcraft-e2e-config-'));
 const DRIVER_PORT = 4444;
 
 /** The app binary: $POSTCRAFT_APP, else ${CARGO_TARGET_DIR:-<repo>/target}/debug/postcraft-studio. */
@@ -129,7 +135,7 @@ export const config = {
   path: '/',
 
   // Fixed order: cheapest first.
-  specs: ['./specs/status.e2e.mjs', './specs/generate.e2e.mjs', './specs/cancel.e2e.mjs'],
+  specs: ['./specs/status.e2e.mjs', './specs/generate.e2e.mjs', './specs/cancel.e2e.mjs', './specs/canvas.e2e.mjs'],
   maxInstances: 1,
   capabilities: [
     {

@@ -78,12 +78,12 @@ impl MediaStore {
             .ok_or_else(|| IpcError::new(ErrorCode::JobNotFound, format!("no image {index} of {job} (expired?)")))
     }
 
-    /// The PNG of a generated image at its own size, with its recipe.
-    pub fn png_with_recipe(&self, job: JobId, index: u32) -> Result<(Vec<u8>, Recipe), IpcError> {
-        let (image, recipe) = self.get(job, index)?;
+    /// The PNG of a generated image at `scale` times its size, with its recipe.
+    pub fn png_with_recipe(&self, job: JobId, index: u32, scale: u32) -> Result<(Vec<u8>, Recipe), IpcError> {
+        let (_, recipe) = self.get(job, index)?;
         let recipe = recipe
             .ok_or_else(|| IpcError::new(ErrorCode::InvalidRequest, format!("image {index} of {job} has no recipe")))?;
-        Ok((encode_png(&image)?, recipe))
+        Ok((self.png(job, index, scale)?, recipe))
     }
 
     /// Answers a path of the media scheme: `/jobs/<job>/<index>.png[?scale=N]`.

@@ -85,25 +85,25 @@ describe('Face generation', () => {
     expect(secondDigests).toEqual(firstDigests);
   });
 
-  it('puts a clicked face on the canvas, upscaled 8x by the engine', async () => {
+  it('adds a chosen face to the post, drawn by the compositor', async () => {
+    const canvas = await $(byTestId('preview-canvas'));
+    await canvas.waitForExist({ timeout: 30_000 });
+    const before = Number(await canvas.getAttribute('data-revision'));
     const faces = await $$(byTestId('face'));
     await faces[0].click();
-    const big = await $(`${byTestId('post-canvas')} img`);
-    await big.waitForExist({ timeout: 10_000 });
-    await browser.waitUntil(async () => (await browser.execute((el) => el.naturalWidth, big)) > 0, {
-      timeout: 10_000,
-      timeoutMsg: 'the canvas image never loaded',
+    await $(byTestId('add-to-post')).click();
+    await browser.waitUntil(async () => Number(await canvas.getAttribute('data-revision')) > before, {
+      timeout: 30_000,
+      timeoutMsg: 'the preview never showed a newer revision after "Add to post"',
     });
-    // 64x64 source, served at ?scale=8 through the postcraft: scheme (Catmull-Rom in the engine).
-    const size = await browser.execute((el) => [el.naturalWidth, el.naturalHeight], big);
-    expect(size).toEqual([512, 512]);
-    // Decoded and given a frame to paint before the screenshot.
-    await browser.executeAsync((el, done) => {
-      el.decode().then(
-        () => requestAnimationFrame(() => requestAnimationFrame(() => done(true))),
-        () => done(false),
-      );
-    }, big);
+    // The layer list has the generated layer, and the preview's centre is no longer the white canvas.
+    await $(byTestId('tool-canvas')).click();
+    await $('[data-testid^="layer-row-"]').waitForExist({ timeout: 10_000 });
+    const centre = await browser.execute((el) => {
+      const ctx = el.getContext('2d');
+      return Array.from(ctx.getImageData(Math.floor(el.width / 2), Math.floor(el.height / 2), 1, 1).data);
+    }, canvas);
+    expect(centre).not.toEqual([255, 255, 255, 255]);
     await screenshot('canvas-face');
   });
 });

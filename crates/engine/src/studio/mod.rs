@@ -277,7 +277,9 @@ impl Engine {
 
     /// Adds an image of a face job to the post, saved into the project with its recipe.
     pub fn add_generated_layer(&self, request: AddGeneratedRequest) -> Result<ProjectView, IpcError> {
-        let (png, recipe) = self.media().png_with_recipe(request.job_id, request.index)?;
+        // 64 px is a thumbnail on a 1080 px post: the layer gets the 8x Catmull-Rom upscale the
+        // panel shows (deterministic, so the recipe still makes the same asset).
+        let (png, recipe) = self.media().png_with_recipe(request.job_id, request.index, 8)?;
         let dir = self.with_session(|session| Ok(session.dir().to_path_buf()))?;
         let stem = format!("{}-seed{}-{}", recipe.model, recipe.seed, recipe.index);
         let asset = assets::store_png(&dir, &stem, &png)?;

@@ -98,20 +98,37 @@ impl Engine {
             });
         }
 
-        checks.push(match postcraft_render::probe_adapter() {
-            Ok(adapter) => Check {
+        // The compositor itself, as the canvas uses it (device, pipelines and fonts), not just
+        // an adapter probe: GPU when there is one, Mesa's CPU rasterizer otherwise.
+        match self.studio().renderer().adapter() {
+            Ok((adapter, fonts)) => {
+                checks.push(Check {
+                    name: "graphics".into(),
+                    level: CheckLevel::Ok,
+                    detail: format!(
+                        "compositor on {} via {} ({}{})",
+                        adapter.name,
+                        adapter.backend,
+                        adapter.device_type,
+                        if adapter.is_cpu { ", CPU rasterizer: no GPU found, previews are slower" } else { ", GPU" }
+                    ),
+                });
+                let missing = fonts.iter().any(|line| line.contains("missing") || line.contains("not a font"));
+                checks.push(Check {
+                    name: "fonts".into(),
+                    level: if missing { CheckLevel::Warning } else { CheckLevel::Ok },
+                    detail: fonts.join("; "),
+                });
+            }
+            Err(error) => checks.push(Check {
                 name: "graphics".into(),
-                level: CheckLevel::Ok,
+                level: CheckLevel::Error,
                 detail: format!(
-                    "{} via {} ({}{})",
-                    adapter.name,
-                    adapter.backend,
-                    adapter.device_type,
-                    if adapter.is_cpu { ", CPU renderer: previews are slower" } else { "" }
+                    "{}; the canvas cannot preview or export. Install Mesa's CPU renderer (apt `mesa-vulkan-drivers libegl1 libgl1-mesa-dri`) or a GPU driver",
+                    error.message
                 ),
-            },
-            Err(error) => Check { name: "graphics".into(), level: CheckLevel::Warning, detail: error.to_string() },
-        });
+            }),
+        }
         checks.push(match postcraft_audio::probe_output() {
             Ok(device) => Check {
                 name: "audio".into(),

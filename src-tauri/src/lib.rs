@@ -21,7 +21,8 @@ pub fn run() -> ExitCode {
     STARTED.get_or_init(Instant::now);
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("POSTCRAFT_LOG").unwrap_or_else(|_| "info".into()))
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 
     // One runtime for the whole app, owned here and shared with Tauri's async commands.

@@ -4,11 +4,14 @@
 //! - `/preview?w=W&h=H[&overlays=1][&rev=R]`: the open post rendered at W x H, as raw RGBA
 //!   (W*H*4 bytes, no header; the revision rendered in `x-postcraft-revision`). `rev` only
 //!   makes each URL unique so nothing caches a stale frame.
+//! - `POST /preview?w=W&h=H[&overlays=1]` with an `ApplyEditsRequest` as the JSON body: applies
+//!   the edits, then answers as above. A drag's path from pointer to pixels in one round trip.
 //! - `/asset/<path>?max=N`: a project asset scaled to fit N pixels (PNG), for the media bin.
 
 use tauri::http::{Request, Response, StatusCode, header};
 use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
 
+use postcraft_core::project_ipc::ApplyEditsRequest;
 use postcraft_core::{ErrorCode, IpcError};
 
 use crate::state::EngineState;
@@ -28,7 +31,7 @@ const REVISION_HEADER: &str = "x-postcraft-revision";
 
 type Served = (Vec<u8>, &'static str, &'static str, u64);
 
-fn serve(engine: &postcraft_engine::Engine, path_and_query: &str) -> Result<Served, IpcError> {
+fn serve(engine: &postcraft_engine::Engine, path_and_query: &str, body: &[u8]) -> Result<Served, IpcError> {
     let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
     let param =
         |name: &str| query.split('&').find_map(|pair| pair.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')));
@@ -39,7 +42,16 @@ fn serve(engine: &postcraft_engine::Engine, path_and_query: &str) -> Result<Serv
     };
     if path.trim_start_matches('/') == "preview" {
         let (width, height) = (number("w", 0)?, number("h", 0)?);
-        let (revision, frame) = engine.preview(width, height, param("overlays") == Some("1"))?;
+        let started = std::time::Instant::now();
+        let overlays = param("overlays") == Some("1");
+        let (revision, frame) = if body.is_empty() {
+            engine.preview(width, height, overlays)?
+        } else {
+            let edits: ApplyEditsRequest = serde_json::from_slice(body)
+                .map_err(|e| IpcError::new(ErrorCode::InvalidRequest, format!("the edits are malformed: {e}")))?;
+            engine.edit_and_preview(edits, width, height, overlays)?
+        };
+        tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, revision, "preview served");
         return Ok((frame.as_raw().clone(), "application/octet-stream", "no-store", revision));
     }
     if let Some(asset) = path.trim_start_matches('/').strip_prefix("asset/") {
@@ -72,8 +84,23 @@ fn percent_decode(text: &str) -> String {
 pub fn handle<R: Runtime>(context: UriSchemeContext<'_, R>, request: Request<Vec<u8>>, responder: UriSchemeResponder) {
     let engine = context.app_handle().state::<EngineState>().0.clone();
     let path = request.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
+    if request.method() == tauri::http::Method::OPTIONS {
+        // A CORS preflight (the page posts edits with the preview request): allow it.
+        let preflight = Response::builder()
+            .status(StatusCode::NO_CONTENT)
+            .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+            .header(header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS")
+            .header(header::ACCESS_CONTROL_ALLOW_HEADERS, "content-type")
+            .body(Vec::new());
+        match preflight {
+            Ok(response) => responder.respond(response),
+            Err(error) => tracing::error!("could not build a preflight response: {error}"),
+        }
+        return;
+    }
+    let body = request.into_body();
     tauri::async_runtime::spawn_blocking(move || {
-        let response = match serve(&engine, &path) {
+        let response = match serve(&engine, &path, &body) {
             Ok((bytes, mime, cache, revision)) => Response::builder()
                 .status(StatusCode::OK)
                 .header(header::CONTENT_TYPE, mime)

@@ -289,6 +289,20 @@ impl Engine {
         self.add_layer(AddLayerRequest { content, name: Some(name), at: None })
     }
 
+    /// Applies edits and renders the preview in one call: the live path of a drag, one round trip
+    /// from the pointer to the pixels (the UI refreshes its [`ProjectView`] when the gesture ends).
+    pub fn edit_and_preview(
+        &self,
+        request: ApplyEditsRequest,
+        width: u32,
+        height: u32,
+        safe_zones: bool,
+    ) -> Result<(u64, Arc<RgbaImage>), IpcError> {
+        self.with_session(|session| session.apply(request.edits, request.gesture.as_deref()))?;
+        self.studio().schedule_save();
+        self.preview(width, height, safe_zones)
+    }
+
     /// Renders the open project's canvas at `width` x `height` for the live preview. Returns the
     /// revision rendered with the pixels.
     pub fn preview(&self, width: u32, height: u32, safe_zones: bool) -> Result<(u64, Arc<RgbaImage>), IpcError> {

@@ -47,10 +47,28 @@ struct Worker {
     thread: std::thread::JoinHandle<()>,
 }
 
+/// What a text's size depends on (colour does not change it).
+type TextKey = (String, u32, Option<u32>);
+
+/// Entries kept in the text-size cache before it starts over.
+const TEXT_CACHE_ENTRIES: usize = 4096;
+
 /// A handle to the render thread, started on first use.
 pub struct RenderService {
     fonts: Vec<PathBuf>,
     worker: Mutex<Option<Worker>>,
+    /// Text sizes already measured: every edit's view needs them, and a drag must not wait
+    /// behind a preview frame on the render thread to learn a size that did not change.
+    text_sizes: Mutex<std::collections::HashMap<TextKey, [f32; 2]>>,
+}
+
+fn text_key(content: &SceneContent) -> Option<TextKey> {
+    match content {
+        SceneContent::Text { text, font_size, wrap_width, .. } => {
+            Some((text.clone(), font_size.to_bits(), wrap_width.map(f32::to_bits)))
+        }
+        _ => None,
+    }
 }
 
 impl std::fmt::Debug for RenderService {
@@ -66,7 +84,7 @@ fn render_error(e: impl std::fmt::Display) -> IpcError {
 impl RenderService {
     /// A service whose compositor will load `fonts` (CJK and other fallbacks) besides egui's own.
     pub fn new(fonts: Vec<PathBuf>) -> Self {
-        Self { fonts, worker: Mutex::new(None) }
+        Self { fonts, worker: Mutex::new(None), text_sizes: Mutex::new(std::collections::HashMap::new()) }
     }
 
     fn send(&self, message: Message) -> Result<(), IpcError> {
@@ -104,9 +122,33 @@ impl RenderService {
         self.ask(|reply| Message::Render(request, reply))
     }
 
-    /// Natural sizes of contents (text needs the compositor's fonts).
+    /// Natural sizes of contents (text needs the compositor's fonts; sizes of texts measured
+    /// before come from a cache).
     pub fn measure(&self, contents: Vec<(SceneContent, Option<Crop>)>) -> Result<Vec<[f32; 2]>, IpcError> {
-        self.ask(|reply| Message::Measure(contents, reply))
+        let mut sizes: Vec<Option<[f32; 2]>> = {
+            let cache = self.text_sizes.lock();
+            contents.iter().map(|(content, _)| text_key(content).and_then(|key| cache.get(&key).copied())).collect()
+        };
+        let missing: Vec<(SceneContent, Option<Crop>)> =
+            contents.iter().zip(&sizes).filter(|(_, size)| size.is_none()).map(|(c, _)| c.clone()).collect();
+        if !missing.is_empty() {
+            let measured = self.ask(|reply| Message::Measure(missing, reply))?;
+            let mut measured = measured.into_iter();
+            let mut cache = self.text_sizes.lock();
+            if cache.len() > TEXT_CACHE_ENTRIES {
+                cache.clear();
+            }
+            for ((content, _), size) in contents.iter().zip(sizes.iter_mut()) {
+                if size.is_none() {
+                    let value = measured.next().unwrap_or([1.0, 1.0]);
+                    if let Some(key) = text_key(content) {
+                        cache.insert(key, value);
+                    }
+                    *size = Some(value);
+                }
+            }
+        }
+        Ok(sizes.into_iter().map(|s| s.unwrap_or([1.0, 1.0])).collect())
     }
 
     /// The adapter the compositor runs on and its font report.
@@ -118,6 +160,7 @@ impl RenderService {
     pub fn restart(&self) {
         let worker = self.worker.lock().take();
         stop(worker);
+        self.text_sizes.lock().clear();
     }
 }
 
@@ -197,8 +240,18 @@ fn render(compositor: &mut Compositor, request: &RenderRequest) -> Frame {
     let run = std::panic::AssertUnwindSafe(|| {
         compositor.render(&request.scene, &request.view, request.width, request.height, request.overlays.as_ref())
     });
+    let started = std::time::Instant::now();
     match std::panic::catch_unwind(run) {
-        Ok(frame) => frame.map(Arc::new).map_err(render_error),
+        Ok(frame) => {
+            tracing::debug!(
+                ms = started.elapsed().as_secs_f64() * 1e3,
+                width = request.width,
+                height = request.height,
+                preview = request.preview,
+                "rendered"
+            );
+            frame.map(Arc::new).map_err(render_error)
+        }
         Err(panic) => {
             let what = panic
                 .downcast_ref::<&str>()

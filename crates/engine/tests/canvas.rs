@@ -235,3 +235,34 @@ fn a_generated_face_carries_its_recipe_into_the_export() {
     assert_eq!(recipe["generated"][0]["model"], "dcgan-faces");
     assert_eq!(recipe["generated"][0]["model_sha256"].as_str().map(str::len), Some(64));
 }
+
+#[test]
+fn edit_and_preview_applies_the_gesture_and_renders_it_in_one_call() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let engine = engine();
+    engine.project_create(Some(&dir.path().join("p")), dir.path(), "instagram-square").expect("create");
+    let content = LayerContent::Shape {
+        shape: postcraft_core::post::ShapeKind::Ellipse,
+        fill: [0, 0, 0, 255],
+        width: 200.0,
+        height: 200.0,
+    };
+    let view = engine.add_layer(AddLayerRequest { content, name: None, at: Some([200.0, 540.0]) }).expect("add");
+    let layer = view.post.layers[0].clone();
+    let mut last = 0;
+    for x in [400.0, 600.0, 880.0] {
+        let request = ApplyEditsRequest {
+            edits: vec![Edit::SetTransform { id: layer.id, transform: Transform { x, ..layer.transform } }],
+            gesture: Some("drag-7".into()),
+        };
+        let (revision, frame) = engine.edit_and_preview(request, 108, 108, false).expect("edit and preview");
+        assert!(revision > last, "each call renders its own edits");
+        last = revision;
+        // The dot follows: black at its centre in the 10x smaller frame.
+        assert_eq!(frame.get_pixel((x / 10.0) as u32, 54).0, [0, 0, 0, 255], "at x {x}");
+    }
+    let undone = engine.undo().expect("undo");
+    assert_eq!(undone.post.layers[0].transform.x, 200.0, "the drag is one undo step");
+    let bad = ApplyEditsRequest { edits: vec![Edit::SetOpacity { id: layer.id, opacity: 7.0 }], gesture: None };
+    assert_eq!(engine.edit_and_preview(bad, 10, 10, false).expect_err("refused").code, ErrorCode::InvalidRequest);
+}

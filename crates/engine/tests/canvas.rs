@@ -22,6 +22,13 @@ fn write_photo(path: &Path) {
         .expect("save photo");
 }
 
+fn layer_asset(layer: &postcraft_core::post::Layer) -> String {
+    match &layer.content {
+        LayerContent::Image { asset } | LayerContent::Generated { asset, .. } => asset.clone(),
+        other => panic!("not an image layer: {other:?}"),
+    }
+}
+
 fn import(engine: &Engine, files: &[&Path]) -> postcraft_core::project_ipc::ImportReport {
     let paths = files.iter().map(|p| p.display().to_string()).collect();
     engine.import_media(ImportMediaRequest { paths, place: true, at: None }).expect("import")
@@ -91,6 +98,15 @@ fn import_move_undo_and_export_round_trip() {
     let saved = engine.project_save().expect("save");
     let reopened = engine.project_open(&project).expect("reopen");
     assert_eq!(reopened.post, saved.post);
+
+    // A media file deleted behind the studio's back: the layer stays, the checks say why it is
+    // not drawn, and export still works without it.
+    std::fs::remove_file(project.join(layer_asset(&reopened.post.layers[0]))).expect("delete asset");
+    let view = engine.project_open(&project).expect("reopen without the file");
+    let missing = view.checks.iter().find(|c| c.id == "media-missing").expect("a media-missing check");
+    assert_eq!(missing.level, CheckLevel::Error);
+    assert!(missing.message.contains("photo.png"), "{}", missing.message);
+    engine.export_current(request(&dir.path().join("c.png"))).expect("export without the missing photo");
 }
 
 #[test]

@@ -22,8 +22,8 @@ use postcraft_core::edit::Edit;
 use postcraft_core::post::{Layer, LayerContent, LayerId, Post, Recipe, Transform};
 use postcraft_core::presets;
 use postcraft_core::project_ipc::{
-    AddGeneratedRequest, AddLayerRequest, ApplyEditsRequest, ExportReport, ExportRequest, ImportFailure,
-    ImportMediaRequest, ImportReport, LayerSize, PresetInfo, ProjectView,
+    AddGeneratedRequest, AddLayerRequest, ApplyEditsRequest, CheckLevel, ExportReport, ExportRequest, ImportFailure,
+    ImportMediaRequest, ImportReport, LayerSize, PresetCheck, PresetInfo, ProjectView,
 };
 use postcraft_core::{ErrorCode, IpcError};
 use postcraft_render::{SceneContent, View};
@@ -448,6 +448,7 @@ impl Engine {
         let post = session.post();
         let mut sizes = HashMap::new();
         let mut texts = Vec::new();
+        let mut media_problems = Vec::new();
         for layer in &post.layers {
             match &layer.content {
                 LayerContent::Text { text, font_size, color, wrap_width } => texts.push((
@@ -462,12 +463,27 @@ impl Engine {
                 LayerContent::Shape { width, height, .. } => {
                     sizes.insert(layer.id, [*width, *height]);
                 }
-                LayerContent::Image { asset }
-                | LayerContent::Generated { asset, .. }
-                | LayerContent::Video { asset } => {
-                    if let Ok((w, h)) = assets::dimensions(&session.dir().join(asset)) {
-                        let (cw, ch) = layer.crop.map_or((1.0, 1.0), |c| (c.width, c.height));
-                        sizes.insert(layer.id, [w as f32 * cw, h as f32 * ch]);
+                LayerContent::Video { asset } => media_problems.push(PresetCheck {
+                    id: "video".into(),
+                    level: CheckLevel::Warning,
+                    message: format!(
+                        "“{}” ({asset}) is a video: video layers are kept but not drawn or exported yet",
+                        layer.name
+                    ),
+                    layer: Some(layer.id),
+                }),
+                LayerContent::Image { asset } | LayerContent::Generated { asset, .. } => {
+                    match assets::dimensions(&session.dir().join(asset)) {
+                        Ok((w, h)) => {
+                            let (cw, ch) = layer.crop.map_or((1.0, 1.0), |c| (c.width, c.height));
+                            sizes.insert(layer.id, [w as f32 * cw, h as f32 * ch]);
+                        }
+                        Err(error) => media_problems.push(PresetCheck {
+                            id: "media-missing".into(),
+                            level: CheckLevel::Error,
+                            message: format!("“{}” is left out: {}", layer.name, error.message),
+                            layer: Some(layer.id),
+                        }),
                     }
                 }
             }
@@ -490,7 +506,8 @@ impl Engine {
             }
         }
         let (can_undo, can_redo) = session.history();
-        let checks = checks::run(post, &post.preset, &sizes);
+        let mut checks = checks::run(post, &post.preset, &sizes);
+        checks.extend(media_problems);
         let layer_sizes = post
             .layers
             .iter()

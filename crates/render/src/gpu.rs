@@ -82,14 +82,23 @@ struct Pipelines {
     linear_sampler: wgpu::Sampler,
     shape: wgpu::RenderPipeline,
     image: wgpu::RenderPipeline,
-    blur: wgpu::RenderPipeline,
-    composite: wgpu::RenderPipeline,
+    /// Blur and composite pipelines by number of tap pairs (a pipeline constant), made on first
+    /// use.
+    per_pairs: HashMap<(PerPairs, u32), wgpu::RenderPipeline>,
+    blur_module: wgpu::ShaderModule,
+    blur_layout_pipeline: wgpu::PipelineLayout,
+    composite_module: wgpu::ShaderModule,
+    composite_layout: wgpu::PipelineLayout,
     /// Bound where a pipeline's texture slot is unused (shapes).
     dummy: wgpu::BindGroup,
 }
 
 struct CachedImage {
+    /// The whole mip chain with the trilinear sampler.
     bind_group: wgpu::BindGroup,
+    /// Level 0 alone with the bilinear sampler: the same result at lod 0, and llvmpipe samples
+    /// it about 40 % faster than a mipmapped view (no per-pixel level selection).
+    base_bind_group: wgpu::BindGroup,
     /// Uploaded texels per source px (< 1 when a huge source was reduced to fit the device).
     texels_per_px: f32,
     mip_levels: u32,
@@ -330,22 +339,29 @@ impl Compositor {
         let mut blur_slots = Vec::with_capacity(plan.layers.len());
         for (layer, region) in plan.layers.iter().zip(&regions) {
             if region.is_none() {
-                layer_slots.push(0);
+                layer_slots.push((0, 0.0));
                 blur_slots.push(None);
                 continue;
             }
             let uniform = self.layer_uniform(layer, [out_w, out_h], padded, pad);
-            layer_slots.push(self.layer_bytes.len() as u32);
+            layer_slots.push((self.layer_bytes.len() as u32, uniform.params[1]));
             self.layer_bytes.extend_from_slice(bytemuck::bytes_of(&uniform));
-            if layer.direct || layer.sigma == [None, None] {
+            if layer.direct {
                 blur_slots.push(None);
                 continue;
             }
-            let h = self.blur_bytes.len() as u32;
-            push_blur(&mut self.blur_bytes, layer.sigma[0], [1.0 / padded[0] as f32, 0.0], padded);
-            let v = self.blur_bytes.len() as u32;
-            push_blur(&mut self.blur_bytes, layer.sigma[1], [0.0, 1.0 / padded[1] as f32], padded);
-            blur_slots.push(Some((h, v)));
+            // Blurred layers get a horizontal pass; every composited layer gets the vertical
+            // pass inside the composite shader (zero pairs: a plain read).
+            let h = (layer.sigma != [None, None]).then(|| {
+                let offset = self.blur_bytes.len() as u32;
+                let pairs = push_blur(&mut self.blur_bytes, layer.sigma[0], [1.0 / padded[0] as f32, 0.0], padded);
+                self.pipes.ensure(&self.device, PerPairs::Blur, pairs);
+                (offset, pairs)
+            });
+            let offset = self.blur_bytes.len() as u32;
+            let pairs = push_blur(&mut self.blur_bytes, layer.sigma[1], [0.0, 1.0 / padded[1] as f32], padded);
+            self.pipes.ensure(&self.device, PerPairs::Composite, pairs);
+            blur_slots.push(Some((h, (offset, pairs))));
         }
         // The background is one more slot: a rectangle covering the whole target.
         let background_slot = self.layer_bytes.len() as u32;
@@ -375,7 +391,7 @@ impl Compositor {
 
         for (index, layer) in plan.layers.iter().enumerate() {
             let Some(region) = regions[index] else { continue };
-            let slot = layer_slots[index];
+            let (slot, lod) = layer_slots[index];
             if layer.direct {
                 match &layer.content {
                     Content::Text { mesh } => {
@@ -384,7 +400,7 @@ impl Compositor {
                     _ => {
                         let mut pass = begin_pass(&mut encoder, &targets.accum.view, None);
                         set_scissor(&mut pass, &region.draw);
-                        self.draw_quad(&mut pass, layer, slot);
+                        self.draw_quad(&mut pass, layer, slot, lod);
                     }
                 }
                 continue;
@@ -404,27 +420,23 @@ impl Compositor {
                 _ => {
                     let mut pass = begin_pass(&mut encoder, &targets.layer[0].view, Some(wgpu::Color::TRANSPARENT));
                     set_scissor(&mut pass, &region.draw);
-                    self.draw_quad(&mut pass, layer, slot);
+                    self.draw_quad(&mut pass, layer, slot, lod);
                 }
             }
-            if let Some((h, v)) = blur_slots[index] {
-                {
-                    let mut pass = begin_pass(&mut encoder, &targets.layer[1].view, Some(wgpu::Color::TRANSPARENT));
-                    set_scissor(&mut pass, &region.blur_h);
-                    pass.set_pipeline(&self.pipes.blur);
-                    pass.set_bind_group(0, &self.blur_uniforms.bind_group, &[h]);
-                    pass.set_bind_group(1, &targets.layer[0].bind_group, &[]);
-                    pass.draw(0..3, 0..1);
-                }
-                {
-                    let mut pass = begin_pass(&mut encoder, &targets.layer[0].view, Some(wgpu::Color::TRANSPARENT));
-                    set_scissor(&mut pass, &region.out.offset(pad, pad));
-                    pass.set_pipeline(&self.pipes.blur);
-                    pass.set_bind_group(0, &self.blur_uniforms.bind_group, &[v]);
-                    pass.set_bind_group(1, &targets.layer[1].bind_group, &[]);
-                    pass.draw(0..3, 0..1);
-                }
+            let Some((h, (v, v_pairs))) = blur_slots[index] else { continue };
+            let mut source = &targets.layer[0];
+            if let Some((h, h_pairs)) = h
+                && let Some(blur) = self.pipes.get(PerPairs::Blur, h_pairs)
+            {
+                let mut pass = begin_pass(&mut encoder, &targets.layer[1].view, None);
+                set_scissor(&mut pass, &region.blur_h);
+                pass.set_pipeline(blur);
+                pass.set_bind_group(0, &self.blur_uniforms.bind_group, &[h]);
+                pass.set_bind_group(1, &targets.layer[0].bind_group, &[]);
+                pass.draw(0..3, 0..1);
+                source = &targets.layer[1];
             }
+            let Some(composite) = self.pipes.get(PerPairs::Composite, v_pairs) else { continue };
             // The blend shader reads what is below from a copy of just the layer's footprint,
             // then writes over the accumulator there: the ping-pong of two accumulators without
             // copying or shading the pixels the layer does not touch.
@@ -436,10 +448,11 @@ impl Compositor {
             );
             let mut pass = begin_pass(&mut encoder, &targets.accum.view, None);
             set_scissor(&mut pass, &r);
-            pass.set_pipeline(&self.pipes.composite);
+            pass.set_pipeline(composite);
             pass.set_bind_group(0, &self.layer_uniforms.bind_group, &[slot]);
-            pass.set_bind_group(1, &targets.layer[0].bind_group, &[]);
+            pass.set_bind_group(1, &source.bind_group, &[]);
             pass.set_bind_group(2, &targets.backdrop.bind_group, &[]);
+            pass.set_bind_group(3, &self.blur_uniforms.bind_group, &[v]);
             pass.draw(0..3, 0..1);
         }
 
@@ -493,7 +506,7 @@ impl Compositor {
         self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("compose") })
     }
 
-    fn draw_quad(&self, pass: &mut wgpu::RenderPass<'_>, layer: &LayerPlan<'_>, slot: u32) {
+    fn draw_quad(&self, pass: &mut wgpu::RenderPass<'_>, layer: &LayerPlan<'_>, slot: u32, lod: f32) {
         match &layer.content {
             Content::Shape { .. } => {
                 pass.set_pipeline(&self.pipes.shape);
@@ -502,7 +515,8 @@ impl Compositor {
             Content::Image { source, .. } => {
                 let Some(cached) = self.images.get(&source.key) else { return };
                 pass.set_pipeline(&self.pipes.image);
-                pass.set_bind_group(1, &cached.bind_group, &[]);
+                let group = if lod > 0.0 { &cached.bind_group } else { &cached.base_bind_group };
+                pass.set_bind_group(1, group, &[]);
             }
             Content::Text { .. } => return,
         }
@@ -691,9 +705,12 @@ impl Compositor {
         }
         let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
         let bind_group = self.texture_bind_group(&view, &self.pipes.image_sampler);
+        let base_view =
+            texture.create_view(&wgpu::TextureViewDescriptor { mip_level_count: Some(1), ..Default::default() });
+        let base_bind_group = self.texture_bind_group(&base_view, &self.pipes.linear_sampler);
         self.images.insert(
             source.key.clone(),
-            CachedImage { bind_group, texels_per_px, mip_levels, bytes, last_used: self.frame },
+            CachedImage { bind_group, base_bind_group, texels_per_px, mip_levels, bytes, last_used: self.frame },
         );
     }
 
@@ -747,7 +764,18 @@ fn background_uniform(background: [u8; 4], out: [u32; 2]) -> LayerUniform {
     }
 }
 
-fn push_blur(bytes: &mut Vec<u8>, sigma: Option<f32>, step: [f32; 2], size: [u32; 2]) {
+/// Tap-pair counts that get their own pipeline: exact up to 7, then rounded up to a multiple of a
+/// quarter of the power of two below (8, 10, 12, 14, 16, 20, 24, 28, 32, 40, ...).
+fn pair_bucket(pairs: u32) -> u32 {
+    if pairs <= 6 {
+        return pairs;
+    }
+    let step = 1 << (31 - pairs.leading_zeros() - 2);
+    pairs.div_ceil(step) * step
+}
+
+/// Appends one blur pass's uniforms; returns its number of tap pairs.
+fn push_blur(bytes: &mut Vec<u8>, sigma: Option<f32>, step: [f32; 2], size: [u32; 2]) -> u32 {
     let start = bytes.len();
     let kernel = sigma.map_or_else(|| vec![1.0], math::gaussian_half_kernel);
     let mut pairs = Vec::with_capacity(kernel.len() / 2 + 1);
@@ -762,6 +790,11 @@ fn push_blur(bytes: &mut Vec<u8>, sigma: Option<f32>, step: [f32; 2], size: [u32
         }
         i += 2;
     }
+    // Pad with zero-weight taps up to a bucket, so a blur slider being dragged meets a pipeline
+    // already made (each new count costs a shader compile, 100-250 ms on llvmpipe) for the price
+    // of at most a quarter more samples.
+    let bucket = pair_bucket(pairs.len() as u32);
+    pairs.resize(bucket as usize, [0.0; 4]);
     let header = BlurHeader {
         step: [step[0], step[1], pairs.len() as f32, kernel[0]],
         texel: [1.0 / size[0] as f32, 1.0 / size[1] as f32, 0.0, 0.0],
@@ -771,6 +804,7 @@ fn push_blur(bytes: &mut Vec<u8>, sigma: Option<f32>, step: [f32; 2], size: [u32
         bytes.extend_from_slice(bytemuck::cast_slice(pair));
     }
     bytes.resize(start + BLUR_SLOT as usize, 0);
+    pairs.len() as u32
 }
 
 fn color(c: [f32; 4]) -> wgpu::Color {
@@ -845,7 +879,60 @@ impl GrowBuffer {
     }
 }
 
+/// Which of the pipelines made per tap-pair count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum PerPairs {
+    /// The horizontal blur pass.
+    Blur,
+    /// The composite, which also does the vertical blur pass.
+    Composite,
+}
+
 impl Pipelines {
+    /// Makes (once) the blur or composite pipeline for `pairs` tap pairs.
+    fn ensure(&mut self, device: &wgpu::Device, kind: PerPairs, pairs: u32) {
+        if self.per_pairs.contains_key(&(kind, pairs)) {
+            return;
+        }
+        let (label, module, layout, entry) = match kind {
+            PerPairs::Blur => ("blur", &self.blur_module, &self.blur_layout_pipeline, "fs_blur"),
+            PerPairs::Composite => ("composite", &self.composite_module, &self.composite_layout, "fs_composite"),
+        };
+        let pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+            label: Some(label),
+            layout: Some(layout),
+            vertex: wgpu::VertexState {
+                module,
+                entry_point: Some("vs_fullscreen"),
+                compilation_options: Default::default(),
+                buffers: &[],
+            },
+            primitive: wgpu::PrimitiveState::default(),
+            depth_stencil: None,
+            multisample: wgpu::MultisampleState::default(),
+            fragment: Some(wgpu::FragmentState {
+                module,
+                entry_point: Some(entry),
+                compilation_options: wgpu::PipelineCompilationOptions {
+                    constants: &[("PAIRS", pairs as f64)],
+                    ..Default::default()
+                },
+                targets: &[Some(wgpu::ColorTargetState {
+                    format: FORMAT,
+                    blend: None,
+                    write_mask: wgpu::ColorWrites::ALL,
+                })],
+            }),
+            multiview_mask: None,
+            cache: None,
+        });
+        self.per_pairs.insert((kind, pairs), pipeline);
+    }
+
+    fn get(&self, kind: PerPairs, pairs: u32) -> Option<&wgpu::RenderPipeline> {
+        self.per_pairs.get(&(kind, pairs))
+    }
+
     fn new(device: &wgpu::Device) -> Self {
         let uniform_layout = |label, size: u64| {
             device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
@@ -906,9 +993,10 @@ impl Pipelines {
             })
         };
         let common = include_str!("shaders/common.wgsl");
+        let blur_common = include_str!("shaders/blur_common.wgsl");
         let quad = module("quad", &[common, include_str!("shaders/quad.wgsl")]);
-        let blur = module("blur", &[include_str!("shaders/blur.wgsl")]);
-        let composite = module("composite", &[common, include_str!("shaders/composite.wgsl")]);
+        let blur_module = module("blur", &[blur_common, include_str!("shaders/blur.wgsl")]);
+        let composite_module = module("composite", &[common, blur_common, include_str!("shaders/composite.wgsl")]);
         let layout = |label, groups: &[&wgpu::BindGroupLayout]| {
             let groups: Vec<Option<&wgpu::BindGroupLayout>> = groups.iter().map(|g| Some(*g)).collect();
             device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
@@ -918,8 +1006,8 @@ impl Pipelines {
             })
         };
         let quad_layout = layout("quad", &[&layer_layout, &texture_layout]);
-        let blur_pipeline_layout = layout("blur", &[&blur_layout, &texture_layout]);
-        let composite_layout = layout("composite", &[&layer_layout, &texture_layout, &texture_layout]);
+        let blur_layout_pipeline = layout("blur", &[&blur_layout, &texture_layout]);
+        let composite_layout = layout("composite", &[&layer_layout, &texture_layout, &texture_layout, &blur_layout]);
         // Premultiplied source-over, colour and alpha alike.
         let over = wgpu::BlendState {
             color: wgpu::BlendComponent {
@@ -933,13 +1021,13 @@ impl Pipelines {
                 operation: wgpu::BlendOperation::Add,
             },
         };
-        let pipeline = |label, layout: &wgpu::PipelineLayout, module: &wgpu::ShaderModule, vs, fs, blend| {
+        let quad_pipeline = |label, fs| {
             device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
                 label: Some(label),
-                layout: Some(layout),
+                layout: Some(&quad_layout),
                 vertex: wgpu::VertexState {
-                    module,
-                    entry_point: Some(vs),
+                    module: &quad,
+                    entry_point: Some("vs_quad"),
                     compilation_options: Default::default(),
                     buffers: &[],
                 },
@@ -947,12 +1035,12 @@ impl Pipelines {
                 depth_stencil: None,
                 multisample: wgpu::MultisampleState::default(),
                 fragment: Some(wgpu::FragmentState {
-                    module,
+                    module: &quad,
                     entry_point: Some(fs),
                     compilation_options: Default::default(),
                     targets: &[Some(wgpu::ColorTargetState {
                         format: FORMAT,
-                        blend,
+                        blend: Some(over),
                         write_mask: wgpu::ColorWrites::ALL,
                     })],
                 }),
@@ -960,10 +1048,8 @@ impl Pipelines {
                 cache: None,
             })
         };
-        let shape = pipeline("shape", &quad_layout, &quad, "vs_quad", "fs_shape", Some(over));
-        let image = pipeline("image", &quad_layout, &quad, "vs_quad", "fs_image", Some(over));
-        let blur = pipeline("blur", &blur_pipeline_layout, &blur, "vs_fullscreen", "fs_blur", None);
-        let composite = pipeline("composite", &composite_layout, &composite, "vs_fullscreen", "fs_composite", None);
+        let shape = quad_pipeline("shape", "fs_shape");
+        let image = quad_pipeline("image", "fs_image");
         let dummy_texture = device.create_texture(&wgpu::TextureDescriptor {
             label: Some("dummy"),
             size: wgpu::Extent3d { width: 1, height: 1, depth_or_array_layers: 1 },
@@ -991,8 +1077,11 @@ impl Pipelines {
             linear_sampler,
             shape,
             image,
-            blur,
-            composite,
+            per_pairs: HashMap::new(),
+            blur_module,
+            blur_layout_pipeline,
+            composite_module,
+            composite_layout,
             dummy,
         }
     }
@@ -1003,3 +1092,18 @@ const _: () = {
     const fn assert_send<T: Send>() {}
     assert_send::<Compositor>();
 };
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pair_buckets_cover_and_waste_little() {
+        for pairs in 0..=256 {
+            let bucket = super::pair_bucket(pairs);
+            assert!(
+                bucket >= pairs && bucket <= 256 && (bucket as f32) <= (pairs as f32 * 1.34).max(6.0),
+                "{pairs} -> {bucket}"
+            );
+        }
+        assert_eq!([7, 9, 17, 33].map(super::pair_bucket), [7, 10, 20, 40]);
+    }
+}

@@ -2,8 +2,8 @@
 //! baseline of the benchmark.
 //!
 //! Same plan (placement, fast path or not, blur sizes, regions), same formulas (`math`), same
-//! 8-bit rounding points as the GPU's `Rgba8Unorm` targets (after each layer draw, blur pass and
-//! composite), same text meshes. What differs is the arithmetic of texture filtering (the GPU's
+//! 8-bit rounding points as the GPU's `Rgba8Unorm` targets (after each layer draw, the horizontal
+//! blur pass and each composite), same text meshes. What differs is the arithmetic of texture filtering (the GPU's
 //! filter weights have limited precision) and the blur's bilinear tap merging, hence the small
 //! tolerance in the tests. Single-threaded and straightforward rather than tuned.
 
@@ -105,8 +105,10 @@ impl Cpu<'_> {
         let mut plane = Plane::new(regions.draw);
         self.draw(&mut plane, layer, &regions.draw, pad, 1.0);
         if layer.sigma != [None, None] {
-            plane = blur(&plane, regions.blur_h, layer.sigma[0], [1, 0]);
-            plane = blur(&plane, regions.out.offset(pad, pad), layer.sigma[1], [0, 1]);
+            // The horizontal pass lands in an 8-bit target; the vertical one runs inside the
+            // composite shader and feeds it unrounded.
+            plane = blur(&plane, regions.blur_h, layer.sigma[0], [1, 0], true);
+            plane = blur(&plane, regions.out.offset(pad, pad), layer.sigma[1], [0, 1], false);
         }
         let filters = &layer.layer.filters;
         let adjust = math::has_color_filters(filters);
@@ -218,7 +220,7 @@ fn trilinear(chain: &[image::RgbaImage], u: f32, v: f32, lod: f32) -> [f32; 4] {
 }
 
 /// One separable Gaussian pass over `out` (target coordinates), reading `src` (zero outside it).
-fn blur(src: &Plane, out: PixelRect, sigma: Option<f32>, dir: [i32; 2]) -> Plane {
+fn blur(src: &Plane, out: PixelRect, sigma: Option<f32>, dir: [i32; 2], round: bool) -> Plane {
     let mut dst = Plane::new(out);
     let kernel = sigma.map_or_else(|| vec![1.0], math::gaussian_half_kernel);
     let radius = kernel.len() as i32 - 1;
@@ -233,7 +235,7 @@ fn blur(src: &Plane, out: PixelRect, sigma: Option<f32>, dir: [i32; 2]) -> Plane
                 }
             }
             if let Some(i) = dst.index(x, y) {
-                dst.data[i] = sum.map(math::quantize);
+                dst.data[i] = if round { sum.map(math::quantize) } else { sum };
             }
         }
     }

@@ -1,17 +1,14 @@
-// Composites a rendered (and blurred) layer texture onto a copy of the accumulator beneath it:
-// colour filters and vignette on the layer's straight colour, opacity, then the W3C separable
-// blend mode and source-over. Mirrors `math::adjust_color`, `vignette_factor` and `composite`.
+// Composites a rendered layer onto a copy of the accumulator beneath it: the vertical blur pass
+// (PAIRS = 0 for an unblurred layer: a plain read), colour filters and vignette on the layer's
+// straight colour, opacity, then the W3C separable blend mode and source-over. Doing the vertical
+// pass here saves writing and re-reading the layer's whole footprint. Mirrors
+// `math::adjust_color`, `vignette_factor` and `composite`.
 
 @group(0) @binding(0) var<uniform> layer: Layer;
 @group(1) @binding(0) var layer_texture: texture_2d<f32>;
+@group(1) @binding(1) var layer_sampler: sampler;
 @group(2) @binding(0) var backdrop: texture_2d<f32>;
-
-@vertex
-fn vs_fullscreen(@builtin(vertex_index) index: u32) -> @builtin(position) vec4<f32> {
-    let x = f32((index << 1u) & 2u);
-    let y = f32(index & 2u);
-    return vec4<f32>(x * 2.0 - 1.0, 1.0 - y * 2.0, 0.0, 1.0);
-}
+@group(3) @binding(0) var<uniform> blur: Blur;
 
 fn adjust(s: vec4<f32>, position: vec2<f32>) -> vec4<f32> {
     if layer.filt1.w < 0.5 || s.a <= 0.0 {
@@ -47,8 +44,9 @@ fn straight(c: vec4<f32>) -> vec3<f32> {
 @fragment
 fn fs_composite(@builtin(position) position: vec4<f32>) -> @location(0) vec4<f32> {
     let pixel = vec2<i32>(floor(position.xy));
-    let pad = i32(layer.filt1.z);
-    let s = adjust(textureLoad(layer_texture, pixel + vec2<i32>(pad, pad), 0), position.xy) * layer.params.z;
+    let pad = layer.filt1.z;
+    let blurred = blur_at(layer_texture, layer_sampler, position.xy + vec2<f32>(pad, pad));
+    let s = adjust(blurred, position.xy) * layer.params.z;
     let b = textureLoad(backdrop, pixel, 0);
     let ao = s.a + b.a * (1.0 - s.a);
     let mode = u32(layer.filt1.y + 0.5);

@@ -178,6 +178,42 @@ describe('selection and dragging', () => {
     await waitFor(() => expect(backend.view().post.layers[0]!.transform.x).toBeCloseTo(450, 6));
   });
 
+  it('sends a drag with the preview request, draws its frames, and reads the view once at the end', async () => {
+    const { backend, canvas } = await renderEditor({ holdEdits: true });
+    const preview = screen.getByTestId('preview-canvas');
+    const fetched = backend.previewCalls.length;
+    const draws = canvas.draws.length;
+    previewLatency.clear();
+    await pointer('down', stage(), 300, 300);
+    await pointer('move', stage(), 320, 330);
+    await pointer('move', stage(), 350, 380);
+    expect(backend.liveCalls).toHaveLength(1);
+    expect(backend.liveCalls[0]).toMatchObject({ w: backend.previewCalls[0]!.w, h: backend.previewCalls[0]!.h, overlays: false });
+    expect(backend.calls.filter((c) => c.cmd === 'apply_edits')).toHaveLength(0);
+
+    backend.releaseEdits();
+    // The answer is the frame of the edit: drawn at once, without a fetch of its own.
+    await waitFor(() => expect(preview.dataset.revision).toBe('2'));
+    expect(canvas.draws.length).toBe(draws + 1);
+    expect(window.__postcraftPreviewStats?.samples).toHaveLength(1);
+    await waitFor(() => expect(backend.liveCalls).toHaveLength(2));
+    const currentBefore = backend.calls.filter((c) => c.cmd === 'project_current').length;
+    await pointer('up', stage(), 350, 380);
+    backend.releaseEdits();
+    await waitFor(() => expect(preview.dataset.revision).toBe('3'));
+    // The view catches up once (layer list, undo) and its revision is not fetched again.
+    await waitFor(() => expect(screen.getByTestId<HTMLButtonElement>('undo').disabled).toBe(false));
+    expect(backend.calls.filter((c) => c.cmd === 'project_current')).toHaveLength(currentBefore + 1);
+    expect(backend.previewCalls).toHaveLength(fetched);
+    expect(window.__postcraftPreviewStats?.samples).toHaveLength(2);
+    expect(backend.calls.filter((c) => c.cmd === 'apply_edits')).toHaveLength(0);
+    expect(new Set(backend.liveCalls.map((c) => c.gesture)).size).toBe(1);
+    // The engine has the last position (snapped to the centre line: 340).
+    const last = setTransforms(backend.liveCalls.at(-1)!.edits)[0]!.transform;
+    expect(last.x).toBeCloseTo(340, 6);
+    expect(backend.view().post.layers[0]!.transform).toEqual(last);
+  });
+
   it('snaps to the canvas centre and shows the guide; Alt moves freely', async () => {
     const { backend } = await renderEditor();
     await pointer('down', stage(), 300, 300);

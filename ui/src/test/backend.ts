@@ -3,7 +3,8 @@
  * answers `app_status`, records `generate_faces` / `cancel_job`, and pushes job events into
  * the real `Channel` the UI created, through the same callback path Tauri uses.
  * `installProjectBackend` adds a small fake engine for the canvas editor (projects, edits with
- * undo, import, export, preview frames through a fake `fetch`).
+ * undo, import, export, preview frames through a fake `fetch`, edits with the preview through a
+ * fake `POST /preview`).
  */
 import { clearMocks, mockConvertFileSrc, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import { vi } from 'vitest';
@@ -275,11 +276,11 @@ export interface FakeProjectOptions {
   project?: 'open' | 'none' | 'error';
   media?: MediaItem[];
   checks?: PresetCheck[];
-  /** Refuse every apply_edits with this error. */
+  /** Refuse every apply_edits (and POST /preview) with this error. */
   editError?: { code: string; message: string };
   importFailures?: ImportFailure[];
   exportReport?: ExportReport;
-  /** Hold apply_edits answers until `releaseEdits()`. */
+  /** Hold apply_edits (and POST /preview) answers until `releaseEdits()`. */
   holdEdits?: boolean;
 }
 
@@ -295,9 +296,19 @@ export interface PreviewCall {
   overlays: boolean;
 }
 
+/** A `POST /preview` (edits applied and rendered in one request). */
+export interface LivePreviewCall extends EditCall {
+  w: number;
+  h: number;
+  overlays: boolean;
+}
+
 export interface FakeProject {
   view(): ProjectView;
+  /** Every edit request, whether `apply_edits` or `POST /preview`, in order. */
   editCalls: EditCall[];
+  /** The edit requests that came as `POST /preview`. */
+  liveCalls: LivePreviewCall[];
   calls: { cmd: string; args: Record<string, unknown> }[];
   previewCalls: PreviewCall[];
   /** Answers held apply_edits requests, in order. */
@@ -513,12 +524,31 @@ export function installProjectBackend(
   const project: FakeProject = {
     view: () => engine.view(),
     editCalls: [],
+    liveCalls: [],
     calls: [],
     previewCalls: [],
     releaseEdits() {
       while (held.length > 0) held.shift()!();
     },
     heldEdits: () => held.length,
+  };
+
+  /** Applies an edit request (held with `holdEdits`); resolves with the view after it. */
+  const applyEdits = ({ edits, gesture }: EditCall): Promise<ProjectView> => {
+    project.editCalls.push({ edits: structuredClone(edits), gesture });
+    const answer = () => {
+      if (options.editError) return Promise.reject(options.editError);
+      try {
+        engine.change(gesture, () => edits.forEach((e) => engine.apply(e)));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return Promise.resolve(engine.view());
+    };
+    if (options.holdEdits) {
+      return new Promise((resolve, reject) => held.push(() => void answer().then(resolve, reject)));
+    }
+    return answer();
   };
 
   mockBackend((cmd, args) => {
@@ -537,19 +567,8 @@ export function installProjectBackend(
         case 'project_open':
         case 'project_create':
           return engine.view();
-        case 'apply_edits': {
-          const { edits, gesture } = request as unknown as EditCall;
-          project.editCalls.push({ edits: structuredClone(edits), gesture });
-          const answer = () => {
-            if (options.editError) return Promise.reject(options.editError);
-            engine.change(gesture, () => edits.forEach((e) => engine.apply(e)));
-            return Promise.resolve(engine.view());
-          };
-          if (options.holdEdits) {
-            return new Promise((resolve, reject) => held.push(() => void answer().then(resolve, reject)));
-          }
-          return answer();
-        }
+        case 'apply_edits':
+          return applyEdits(request as unknown as EditCall);
         case 'add_layer': {
           const r = request as { content: LayerContent; name: string | null; at: [number, number] | null };
           engine.addLayer(r.content, r.name, r.at);
@@ -621,24 +640,35 @@ export function installProjectBackend(
   });
   mockConvertFileSrc('linux');
 
-  vi.stubGlobal('fetch', (input: string) => {
+  const frame = (w: number, h: number) =>
+    new Response(new Uint8Array(w * h * 4).fill(200), {
+      headers: { 'x-postcraft-revision': String(engine.revision) },
+    });
+
+  vi.stubGlobal('fetch', (input: string, init?: RequestInit) => {
     const url = new URL(String(input));
     if (!String(input).startsWith('postcraft://localhost/preview')) {
       return Promise.reject(new TypeError(`unexpected fetch ${String(input)}`));
     }
     const w = Number(url.searchParams.get('w'));
     const h = Number(url.searchParams.get('h'));
+    const overlays = url.searchParams.get('overlays') === '1';
+    if (init?.method === 'POST') {
+      // As the engine: the edits of the body, then the preview of the result.
+      const request = JSON.parse(init.body as string) as EditCall;
+      project.liveCalls.push({ edits: structuredClone(request.edits), gesture: request.gesture, w, h, overlays });
+      return applyEdits(request).then(
+        () => frame(w, h),
+        (error: unknown) => new Response(JSON.stringify(error), { status: 404, headers: { 'content-type': 'application/json' } }),
+      );
+    }
     project.previewCalls.push({
       rev: Number(url.searchParams.get('rev')),
       w,
       h,
-      overlays: url.searchParams.get('overlays') === '1',
+      overlays,
     });
-    return Promise.resolve(
-      new Response(new Uint8Array(w * h * 4).fill(200), {
-        headers: { 'x-postcraft-revision': String(engine.revision) },
-      }),
-    );
+    return Promise.resolve(frame(w, h));
   });
 
   return Object.assign(faces, project);

@@ -144,6 +144,51 @@ describe('PreviewScheduler', () => {
     expect(h.fetches).toHaveLength(2);
   });
 
+  it('draws an offered frame when newer, and does not fetch that frame again', async () => {
+    const h = harness();
+    h.scheduler.want(target(1));
+    h.fetches[0]!.resolve();
+    await h.settle();
+    // A gesture's live frame (edits and preview in one request).
+    expect(h.scheduler.offer(target(3), target(3))).toBe(true);
+    expect(h.drawn.map((t) => t.revision)).toEqual([1, 3]);
+    expect(h.scheduler.drawn).toEqual(target(3));
+    // The view catches up afterwards: revision 3 at this size is on screen, nothing is fetched.
+    h.scheduler.want(target(3));
+    expect(h.fetches).toHaveLength(1);
+    // At another size or with overlays it is fetched.
+    h.scheduler.want(target(3, { overlays: true }));
+    expect(h.fetches).toHaveLength(2);
+  });
+
+  it('never draws an offered frame over a newer or the same revision', () => {
+    const h = harness();
+    expect(h.scheduler.offer(target(5), target(5))).toBe(true);
+    expect(h.scheduler.offer(target(4), target(4))).toBe(false);
+    expect(h.scheduler.offer(target(5, { width: 800 }), target(5, { width: 800 }))).toBe(false);
+    expect(h.drawn.map((t) => t.revision)).toEqual([5]);
+    // Another project starts its own count.
+    expect(h.scheduler.offer(target(1, { key: 'other' }), target(1, { key: 'other' }))).toBe(true);
+    h.scheduler.dispose();
+    expect(h.scheduler.offer(target(2, { key: 'other' }), target(2, { key: 'other' }))).toBe(false);
+    expect(h.drawn.map((t) => [t.key, t.revision])).toEqual([
+      ['p', 5],
+      ['other', 1],
+    ]);
+  });
+
+  it('does not draw a fetch that ends after a newer offered frame', async () => {
+    const h = harness();
+    h.scheduler.want(target(2));
+    expect(h.scheduler.offer(target(4), target(4))).toBe(true);
+    h.fetches[0]!.resolve();
+    await h.settle();
+    expect(h.drawn.map((t) => t.revision)).toEqual([4]);
+    // Nothing more to fetch: the wanted revision is older than the one shown.
+    expect(h.fetches).toHaveLength(1);
+    expect(h.scheduler.busy).toBe(false);
+  });
+
   it('stops after dispose', async () => {
     const h = harness();
     h.scheduler.want(target(1));

@@ -2,7 +2,8 @@
  * "Latest wins" scheduling of preview frames, without the DOM: at most one fetch in flight; when
  * the wanted frame changes (revision, size, overlays, project) while one is in flight, exactly one
  * more fetch follows, for the newest state, once it ends; frames older than the one on screen are
- * never drawn.
+ * never drawn. Frames obtained elsewhere (a gesture's live path, which applies edits and renders in
+ * one request) are {@link PreviewScheduler.offer}ed: drawn when newer, and never fetched again.
  */
 
 /** A frame to show. `key` names the project (revisions count per project). */
@@ -72,6 +73,24 @@ export class PreviewScheduler<F> {
   want(target: PreviewTarget): void {
     this.#wanted = { ...target };
     this.#pump();
+  }
+
+  /**
+   * A frame obtained elsewhere (a gesture's live path: edits and preview in one request). Drawn at
+   * once when nothing of project `target.key` is on screen or its revision is newer than the one
+   * drawn; it then counts as drawn, so a wanted frame of that revision, size and overlays is not
+   * fetched, and a fetch in flight for an older revision is not drawn over it. Returns whether it
+   * was drawn.
+   */
+  offer(frame: F, target: PreviewTarget): boolean {
+    if (this.#disposed) return false;
+    const drawn = this.#drawn;
+    if (drawn !== null && drawn.key === target.key && target.revision <= drawn.revision) return false;
+    const shown = { ...target };
+    this.#drawn = shown;
+    this.#hooks.draw(frame, shown);
+    this.#pump();
+    return true;
   }
 
   /** Stops: nothing more is fetched or drawn. */

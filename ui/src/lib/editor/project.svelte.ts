@@ -5,6 +5,11 @@
  *
  * Errors never pass silently: each failed command leaves a notice in words, and the view stays
  * the engine's last answer (what the post really is).
+ *
+ * Gestures take the live path when the stage has registered a {@link LiveFrameSink}: each
+ * coalesced batch goes with the preview request (`editPreview`: edits applied and rendered in one
+ * round trip), the frame is drawn at once, and the ProjectView is read once when the gesture is
+ * over. Without a sink, each batch is an `apply_edits` answered with the view.
  */
 /* eslint-disable svelte/prefer-svelte-reactivity -- maps here are built, then assigned whole to
    $state.raw fields (never mutated after), which is what makes them reactive. */
@@ -24,6 +29,8 @@ import {
   type LayerContent,
   type LayerId,
   type PresetInfo,
+  type PreviewFrame,
+  type PreviewSize,
   type ProjectView,
   type StudioIpc,
   type Transform,
@@ -54,12 +61,29 @@ export interface Notice {
 
 export type ProjectPhase = 'loading' | 'ready' | 'missing' | 'no-app';
 
+/**
+ * Where the live frames of gestures go: the stage that shows the preview. Registered with
+ * {@link ProjectStore.setLiveFrames}.
+ */
+export interface LiveFrameSink {
+  /** The frame size and overlays shown now; null while nothing can be drawn. */
+  size(): PreviewSize | null;
+  /**
+   * Draws a frame of project `key` unless one of the same or a newer revision is on screen.
+   * Returns whether it drew it.
+   */
+  draw(frame: PreviewFrame, key: string): boolean;
+}
+
 /** A run of edits that undoes as one step (a drag, a slider, a key burst). */
 export interface EditGesture {
   readonly id: string;
   /** Sends `edits` (coalesced, one request in flight) and shows `draft` at once. */
   update(edits: Edit[], draft: LayerDraft | null, inputTime: number): void;
-  /** Resolves when every request of the gesture has been answered; the draft is dropped then. */
+  /**
+   * Resolves when every request of the gesture has been answered (and, after live requests, the
+   * view read again); the draft is dropped then.
+   */
   end(): Promise<void>;
 }
 
@@ -71,6 +95,7 @@ type ProjectIpc = Pick<
   | 'projectOpen'
   | 'projectSave'
   | 'applyEdits'
+  | 'editPreview'
   | 'addLayer'
   | 'duplicateLayer'
   | 'undo'
@@ -162,8 +187,10 @@ export class ProjectStore {
     timer: ReturnType<typeof setTimeout> | undefined;
   } | null = null;
   readonly #bursts = new BurstCounter(NUDGE_BURST_MS);
-  /** Senders of gestures with requests not yet answered. */
-  readonly #active = new Set<LatestWinsSender>();
+  /** Gestures with requests not yet answered (or a view not yet read after them). */
+  readonly #active = new Set<{ settled: () => Promise<void> }>();
+  /** The stage's live frames, when it is shown. */
+  #live: LiveFrameSink | null = null;
 
   constructor(
     ipc: ProjectIpc,
@@ -286,35 +313,91 @@ export class ProjectStore {
   }
 
   /**
+   * Lets gestures draw their frames on `sink` (the stage, while it is shown). Returns the
+   * function that takes it back.
+   */
+  setLiveFrames(sink: LiveFrameSink): () => void {
+    this.#live = sink;
+    return () => {
+      if (this.#live === sink) this.#live = null;
+    };
+  }
+
+  /**
    * Starts a gesture: its requests share one gesture id (one undo step), one in flight at a
    * time, the latest value winning. `layer` gets the drafts.
+   *
+   * With a live-frame sink, each request applies the edits and renders the preview in one round
+   * trip and its frame is drawn at once; the view is read (`project_current`) once the last
+   * request is answered. Without one, each request is an `apply_edits` answered with the view.
    */
   beginGesture(kind: string, layer: LayerId | null): EditGesture {
     const id = gestureId(kind);
+    /** Live requests were answered since the view was last read. */
+    let behind = false;
+    let reading: Promise<void> | null = null;
     const sender = new LatestWinsSender(async (batch) => {
+      const request = { edits: batch.edits, gesture: id };
+      const sink = this.#live;
+      const size = sink?.size() ?? null;
+      const key = this.view?.dir;
       try {
-        const view = await this.#ipc.applyEdits({ edits: batch.edits, gesture: id });
-        this.#accept(view, batch.inputTime);
+        if (sink && size && key !== undefined) {
+          behind = true;
+          const frame = await this.#ipc.editPreview(request, size);
+          this.#showLive(sink, key, frame, batch.inputTime);
+        } else {
+          this.#accept(await this.#ipc.applyEdits(request), batch.inputTime);
+        }
       } catch (e) {
         this.#fail('Could not apply the change', e);
       }
     });
+    /** Waits for the requests, then reads the view once if live requests changed the post. */
+    const settled = async (): Promise<void> => {
+      await sender.idle();
+      if (behind) {
+        behind = false;
+        reading = this.#readView().finally(() => {
+          reading = null;
+        });
+      }
+      await reading;
+    };
+    const handle = { settled };
     let ended = false;
     return {
       id,
       update: (edits, draft, inputTime) => {
         if (ended) return;
         if (draft && layer !== null) this.#setDraft(layer, draft, id);
-        this.#active.add(sender);
+        this.#active.add(handle);
         sender.push({ edits, inputTime });
       },
       end: async () => {
         ended = true;
-        await sender.idle();
-        this.#active.delete(sender);
+        await settled();
+        this.#active.delete(handle);
         if (layer !== null) this.#clearDraft(layer, id);
       },
     };
+  }
+
+  /** Draws a live frame and records its latency (one sample when its pixels reach the screen). */
+  #showLive(sink: LiveFrameSink, key: string, frame: PreviewFrame, inputTime: number): void {
+    if (this.view?.dir !== key) return; // another project was opened meanwhile
+    this.#latency.edited(key, frame.revision, inputTime);
+    if (sink.draw(frame, key)) this.#latency.drawn(key, frame.revision);
+  }
+
+  /** Reads the view again after live requests (they answer with pixels only). */
+  async #readView(): Promise<void> {
+    try {
+      const view = await this.#ipc.projectCurrent();
+      if (view) this.#accept(view);
+    } catch (e) {
+      this.#fail('Could not read the post after the change', e);
+    }
   }
 
   #setDraft(layer: LayerId, draft: LayerDraft, owner: string): void {
@@ -366,7 +449,7 @@ export class ProjectStore {
       clearTimeout(nudge.timer);
       void nudge.gesture.end();
     }
-    await Promise.all([...this.#active].map((sender) => sender.idle()));
+    await Promise.all([...this.#active].map((gesture) => gesture.settled()));
   }
 
   setVisible(id: LayerId, visible: boolean, inputTime?: number): Promise<boolean> {

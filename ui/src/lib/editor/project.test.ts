@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
 import { canvasInfo, layer, shape } from '../../test/backend';
-import type { ProjectView, StudioIpc } from '../ipc';
+import type { ApplyEditsRequest, Edit, PreviewFrame, PreviewSize, ProjectView, StudioIpc, Transform } from '../ipc';
 import { LatencyRecorder } from './latency';
+import { PreviewScheduler, type PreviewTarget } from './previewScheduler';
 import { importFailureText, ProjectStore } from './project.svelte';
 
 function view(revision: number, overrides: Partial<ProjectView> = {}): ProjectView {
@@ -20,24 +21,76 @@ function view(revision: number, overrides: Partial<ProjectView> = {}): ProjectVi
   };
 }
 
-type Deferred = { resolve: (v: ProjectView) => void; reject: (e: unknown) => void };
+type Deferred = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
-/** A store over hand-answered commands. */
+/**
+ * A store over hand-answered commands. `project_current` answers `first` at once the first time
+ * (loading), later calls wait like the others. `edit_preview` is the live path (`editPreview`).
+ */
 function harness(first: ProjectView | null = view(1)) {
   const pending: { cmd: string; args: unknown; settle: Deferred }[] = [];
-  const ask = (cmd: string) => (args?: unknown) =>
-    new Promise<ProjectView>((resolve, reject) => pending.push({ cmd, args, settle: { resolve, reject } }));
+  const ask =
+    (cmd: string) =>
+    (...args: unknown[]) =>
+      new Promise<unknown>((resolve, reject) =>
+        pending.push({ cmd, args: args.length > 1 ? args : args[0], settle: { resolve, reject } }),
+      );
+  let loaded = false;
   const ipc = {
-    projectCurrent: () => Promise.resolve(first),
+    projectCurrent: (): Promise<unknown> => {
+      if (loaded) return ask('project_current')();
+      loaded = true;
+      return Promise.resolve(first);
+    },
     presetsList: () => Promise.resolve([]),
     applyEdits: ask('apply_edits'),
+    editPreview: ask('edit_preview'),
     undo: ask('undo'),
     redo: ask('redo'),
   } as unknown as StudioIpc;
-  const latency = new LatencyRecorder(() => 0);
+  const clock = { now: 0 };
+  const latency = new LatencyRecorder(() => clock.now);
   const store = new ProjectStore(ipc, { inApp: () => true, latency });
-  return { store, pending, latency };
+  const commands = () => pending.map((p) => p.cmd);
+  return { store, pending, latency, clock, commands };
 }
+
+const SIZE: PreviewSize = { width: 4, height: 5, overlays: false };
+
+function frame(revision: number, size: PreviewSize = SIZE): PreviewFrame {
+  return { ...size, revision, pixels: new Uint8ClampedArray(size.width * size.height * 4) };
+}
+
+/**
+ * The stage as PostStage registers it: live frames offered to a preview scheduler, whose draws
+ * are recorded (and reported to the latency recorder, as the stage does).
+ */
+function stage(store: ProjectStore, latency: LatencyRecorder) {
+  const drawn: number[] = [];
+  const fetches: PreviewTarget[] = [];
+  const scheduler = new PreviewScheduler<PreviewFrame>({
+    fetch: (t) => {
+      fetches.push(t);
+      return Promise.resolve(frame(t.revision, t));
+    },
+    draw: (f, t) => {
+      drawn.push(t.revision);
+      latency.drawn(t.key, t.revision);
+    },
+    revisionOf: (f) => f.revision,
+  });
+  const stop = store.setLiveFrames({
+    size: () => SIZE,
+    draw: (f, key) =>
+      scheduler.offer(f, { key, revision: f.revision, width: f.width, height: f.height, overlays: f.overlays }),
+  });
+  return { drawn, fetches, scheduler, stop };
+}
+
+const to = (x: number): Transform => ({ x, y: 20, scale_x: 1, scale_y: 1, rotation_deg: 0 });
+const move = (x: number): Edit => ({ edit: 'set-transform', id: 1, transform: to(x) });
+const moved = (revision: number, x: number, overrides: Partial<ProjectView> = {}) =>
+  view(revision, { post: { ...view(revision).post, layers: [layer(1, shape(), { transform: to(x) })] }, ...overrides });
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
@@ -133,6 +186,132 @@ describe('ProjectStore', () => {
     await store.load();
     expect(store.phase).toBe('missing');
     expect(store.loadError?.message).toMatch(/could not open or create a project/);
+  });
+});
+
+describe('ProjectStore live gestures (edits with the preview)', () => {
+  it('sends the edits with the preview request, draws each frame, and reads the view once at the end', async () => {
+    const { store, pending, latency, clock, commands } = harness();
+    await store.load();
+    const live = stage(store, latency);
+    const gesture = store.beginGesture('drag', 1);
+    gesture.update([move(10)], { transform: to(10) }, 10);
+    gesture.update([move(20)], { transform: to(20) }, 20);
+    gesture.update([move(30)], { transform: to(30) }, 30);
+    // One request in flight, through the preview; the box follows the pointer at once.
+    expect(commands()).toEqual(['edit_preview']);
+    expect(pending[0]!.args).toEqual([{ edits: [move(10)], gesture: gesture.id } satisfies ApplyEditsRequest, SIZE]);
+    expect(store.layers[0]!.transform).toEqual(to(30));
+
+    clock.now = 50;
+    pending[0]!.settle.resolve(frame(2));
+    await tick();
+    expect(live.drawn).toEqual([2]);
+    expect(latency.stats.samples).toEqual([40]);
+    // The waiting moves went as one request, the latest value, the earliest input's time.
+    expect(commands()).toEqual(['edit_preview', 'edit_preview']);
+    expect(pending[1]!.args).toEqual([{ edits: [move(30)], gesture: gesture.id }, SIZE]);
+
+    const ended = gesture.end();
+    clock.now = 75;
+    pending[1]!.settle.resolve(frame(3));
+    await tick();
+    expect(live.drawn).toEqual([2, 3]);
+    expect(latency.stats.samples).toEqual([40, 55]);
+    // The view is read once, after the last answer; the draft stays until it is there.
+    expect(commands()).toEqual(['edit_preview', 'edit_preview', 'project_current']);
+    expect(store.drafts.size).toBe(1);
+    expect(store.view?.revision).toBe(1);
+    pending[2]!.settle.resolve(moved(3, 30, { canUndo: true }));
+    await ended;
+    expect(store.drafts.size).toBe(0);
+    expect(store.view?.revision).toBe(3);
+    expect(store.view?.canUndo).toBe(true);
+    expect(store.layers[0]!.transform).toEqual(to(30));
+    expect(commands()).not.toContain('apply_edits');
+
+    // The stage wants the view's revision now: it is on screen already, nothing is fetched.
+    live.scheduler.want({ key: '/p', revision: 3, ...SIZE });
+    expect(live.fetches).toEqual([]);
+    expect(latency.stats.samples).toEqual([40, 55]);
+  });
+
+  it('uses apply_edits without a stage (or after it is gone), and reads no view at the end', async () => {
+    const { store, pending, latency, commands } = harness();
+    await store.load();
+    const gesture = store.beginGesture('drag', 1);
+    gesture.update([move(10)], { transform: to(10) }, 0);
+    expect(commands()).toEqual(['apply_edits']);
+    expect(pending[0]!.args).toEqual({ edits: [move(10)], gesture: gesture.id });
+    const ended = gesture.end();
+    pending[0]!.settle.resolve(moved(2, 10));
+    await ended;
+    expect(store.view?.revision).toBe(2);
+    expect(commands()).toEqual(['apply_edits']);
+
+    const live = stage(store, latency);
+    live.stop();
+    const next = store.beginGesture('drag', 1);
+    next.update([move(20)], { transform: to(20) }, 0);
+    expect(commands()).toEqual(['apply_edits', 'apply_edits']);
+    pending[1]!.settle.resolve(moved(3, 20));
+    await next.end();
+    expect(commands()).toEqual(['apply_edits', 'apply_edits']);
+  });
+
+  it('never draws a live frame over a newer one, and records no sample for it', async () => {
+    const { store, pending, latency, clock, commands } = harness();
+    await store.load();
+    const live = stage(store, latency);
+    // Two gestures at once (a key burst ending while a slider starts): answers may cross.
+    const a = store.beginGesture('nudge', 1);
+    const b = store.beginGesture('opacity', 1);
+    a.update([move(11)], { transform: to(11) }, 0);
+    b.update([{ edit: 'set-opacity', id: 1, opacity: 0.5 }], { opacity: 0.5 }, 0);
+    expect(commands()).toEqual(['edit_preview', 'edit_preview']);
+    clock.now = 30;
+    pending[1]!.settle.resolve(frame(3));
+    await tick();
+    pending[0]!.settle.resolve(frame(2));
+    await tick();
+    expect(live.drawn).toEqual([3]);
+    expect(latency.stats.samples).toEqual([30]);
+  });
+
+  it('reports a refused live edit and still reads the view at the end', async () => {
+    const { store, pending, latency, commands } = harness();
+    await store.load();
+    stage(store, latency);
+    const gesture = store.beginGesture('drag', 1);
+    gesture.update([move(10)], { transform: to(10) }, 0);
+    const ended = gesture.end();
+    pending[0]!.settle.reject({ code: 'INVALID_REQUEST', message: 'no layer 1 in the post' });
+    await tick();
+    expect(store.notices.map((n) => n.text)).toEqual(['Could not apply the change: no layer 1 in the post']);
+    expect(commands()).toEqual(['edit_preview', 'project_current']);
+    pending[1]!.settle.resolve(view(1));
+    await ended;
+    expect(store.drafts.size).toBe(0);
+  });
+
+  it('undoes only once the view after a live key burst was read', async () => {
+    const { store, pending, latency, commands } = harness();
+    await store.load();
+    stage(store, latency);
+    store.select(1);
+    store.nudge(1, 0, 0);
+    expect(commands()).toEqual(['edit_preview']);
+    const undone = store.undo();
+    pending[0]!.settle.resolve(frame(2));
+    await tick();
+    expect(commands()).toEqual(['edit_preview', 'project_current']);
+    // Before the view is read, it still says there is nothing to undo.
+    pending[1]!.settle.resolve(view(2, { canUndo: true }));
+    await tick();
+    expect(commands()).toEqual(['edit_preview', 'project_current', 'undo']);
+    pending[2]!.settle.resolve(view(3));
+    await undone;
+    expect(store.view?.revision).toBe(3);
   });
 });
 

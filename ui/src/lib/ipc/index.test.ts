@@ -7,13 +7,17 @@ import {
   emitFileDrag,
   installBackend,
   installProjectBackend,
+  layer,
   readyStatus,
+  shape,
   removeBackend,
 } from '../../test/backend';
 import {
   addLayer,
   applyEdits,
   assetThumbnailUrl,
+  editPreview,
+  editPreviewUrl,
   exportPost,
   fetchPreview,
   importMedia,
@@ -203,6 +207,67 @@ describe('preview and media URLs', () => {
       code: 'INTERNAL',
       message: 'The preview could not be rendered: busy',
     });
+    vi.unstubAllGlobals();
+  });
+});
+
+describe('editPreview', () => {
+  const move = { edit: 'set-transform', id: 1, transform: { x: 10, y: 20, scale_x: 1, scale_y: 1, rotation_deg: 0 } } as const;
+
+  it('posts the edits as a simple text/plain request and reads the frame of their revision', async () => {
+    const calls: { url: string; init: RequestInit | undefined }[] = [];
+    vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
+      calls.push({ url, init });
+      return Promise.resolve(new Response(new Uint8Array(32), { headers: { 'x-postcraft-revision': '9' } }));
+    });
+    const frame = await editPreview({ edits: [move], gesture: 'drag-3' }, { width: 4, height: 2, overlays: true });
+    expect(frame).toMatchObject({ revision: 9, width: 4, height: 2, overlays: true });
+    expect(frame.pixels).toHaveLength(32);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.url).toBe('postcraft://localhost/preview?w=4&h=2&overlays=1');
+    expect(calls[0]!.init?.method).toBe('POST');
+    expect(calls[0]!.init?.headers).toEqual({ 'Content-Type': 'text/plain;charset=UTF-8' });
+    expect(JSON.parse(calls[0]!.init?.body as string)).toEqual({ edits: [move], gesture: 'drag-3' });
+    vi.unstubAllGlobals();
+  });
+
+  it('applies the edits in the fake engine, one gesture, and answers with the new revision', async () => {
+    const backend = installProjectBackend({ layers: [layer(1, shape())] });
+    expect(editPreviewUrl({ width: 4, height: 2, overlays: false })).toBe('postcraft://localhost/preview?w=4&h=2&overlays=0');
+    const first = await editPreview({ edits: [move], gesture: 'drag-1' }, { width: 4, height: 2, overlays: false });
+    const second = await editPreview({ edits: [move], gesture: 'drag-1' }, { width: 4, height: 2, overlays: false });
+    expect([first.revision, second.revision]).toEqual([2, 3]);
+    expect(backend.liveCalls.map((c) => [c.gesture, c.w, c.h, c.overlays])).toEqual([
+      ['drag-1', 4, 2, false],
+      ['drag-1', 4, 2, false],
+    ]);
+    expect(backend.view().post.layers[0]!.transform).toEqual(move.transform);
+    expect(backend.previewCalls).toEqual([]);
+  });
+
+  it('refuses a frame of the wrong size or without its revision, and passes on engine errors', async () => {
+    const request = { edits: [move], gesture: null };
+    const size = { width: 4, height: 2, overlays: false };
+    vi.stubGlobal('fetch', () => Promise.resolve(new Response(new Uint8Array(32))));
+    await expect(editPreview(request, size)).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringContaining('x-postcraft-revision') as unknown,
+    });
+    vi.stubGlobal('fetch', () =>
+      Promise.resolve(new Response(new Uint8Array(8), { headers: { 'x-postcraft-revision': '2' } })),
+    );
+    await expect(editPreview(request, size)).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringContaining('8 bytes') as unknown,
+    });
+    vi.stubGlobal('fetch', () =>
+      Promise.resolve(
+        new Response(JSON.stringify({ code: 'INVALID_REQUEST', message: 'no layer 1 in the post' }), { status: 404 }),
+      ),
+    );
+    await expect(editPreview(request, size)).rejects.toEqual({ code: 'INVALID_REQUEST', message: 'no layer 1 in the post' });
+    vi.stubGlobal('fetch', () => Promise.reject(new TypeError('Load failed')));
+    await expect(editPreview(request, size)).rejects.toEqual({ code: 'INTERNAL', message: 'Load failed' });
     vi.unstubAllGlobals();
   });
 });

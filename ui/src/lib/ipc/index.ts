@@ -182,15 +182,19 @@ export function exportPost(request: ExportRequest): Promise<ExportReport> {
   return call<ExportReport>('export_post', { request });
 }
 
-/** What a preview frame is asked for. */
-export interface PreviewParams {
-  /** The ProjectView revision it should show (the engine always renders its current post). */
-  revision: number;
+/** The size and overlays of a preview frame. */
+export interface PreviewSize {
   /** Pixel size of the frame: the displayed size times the device pixel ratio. */
   width: number;
   height: number;
   /** Whether the platform's safe zone (and slide dividers) are drawn over the post. */
   overlays: boolean;
+}
+
+/** What a preview frame is asked for. */
+export interface PreviewParams extends PreviewSize {
+  /** The ProjectView revision it should show (the engine always renders its current post). */
+  revision: number;
 }
 
 /**
@@ -222,6 +226,11 @@ export function previewUrl({ revision, width, height, overlays }: PreviewParams)
   return `${base}?rev=${revision}&w=${width}&h=${height}&overlays=${overlays ? 1 : 0}`;
 }
 
+/** The URL that applies edits (the POST body) and answers with the preview, as {@link previewUrl}. */
+export function editPreviewUrl({ width, height, overlays }: PreviewSize): string {
+  return `${schemeUrl('preview')}?w=${width}&h=${height}&overlays=${overlays ? 1 : 0}`;
+}
+
 /**
  * The URL of a media-bin thumbnail (PNG, at most `max` pixels on its longer side):
  * `postcraft://localhost/asset/<asset path>?max=N`. Each segment of the asset's path is
@@ -251,31 +260,74 @@ async function responseError(response: Response): Promise<IpcError> {
 }
 
 /**
- * Fetches one preview frame from the app's `postcraft:` scheme. Rejects with an IpcError when
- * the engine refuses or the byte count is not `width * height * 4`.
+ * Reads a preview answer: `width * height * 4` RGBA bytes and the revision in the
+ * `x-postcraft-revision` header (`fallbackRevision` when the header is missing or malformed; with
+ * none, a missing header is refused). Rejects with an IpcError for a refusal or a wrong size.
  */
-export async function fetchPreview(params: PreviewParams): Promise<PreviewFrame> {
-  let response: Response;
-  try {
-    response = await fetch(previewUrl(params));
-  } catch (e) {
-    // eslint-disable-next-line @typescript-eslint/only-throw-error
-    throw toIpcError(e);
-  }
+async function readPreview(
+  response: Response,
+  size: PreviewSize,
+  fallbackRevision: number | null,
+): Promise<PreviewFrame> {
   // eslint-disable-next-line @typescript-eslint/only-throw-error
   if (!response.ok) throw await responseError(response);
   const pixels = new Uint8ClampedArray(await response.arrayBuffer());
-  const expected = params.width * params.height * 4;
+  const expected = size.width * size.height * 4;
   if (pixels.length !== expected) {
     // eslint-disable-next-line @typescript-eslint/only-throw-error
     throw {
       code: 'INTERNAL',
-      message: `The preview had ${pixels.length} bytes where ${params.width}x${params.height} RGBA needs ${expected}.`,
+      message: `The preview had ${pixels.length} bytes where ${size.width}x${size.height} RGBA needs ${expected}.`,
     } satisfies IpcError;
   }
   const rendered = Number(response.headers.get(PREVIEW_REVISION_HEADER) ?? Number.NaN);
-  const revision = Number.isSafeInteger(rendered) && rendered >= 0 ? rendered : params.revision;
-  return { ...params, revision, pixels };
+  let revision = rendered;
+  if (!Number.isSafeInteger(rendered) || rendered < 0) {
+    if (fallbackRevision === null) {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error
+      throw {
+        code: 'INTERNAL',
+        message: `The preview did not say which revision it shows (no ${PREVIEW_REVISION_HEADER} header).`,
+      } satisfies IpcError;
+    }
+    revision = fallbackRevision;
+  }
+  return { width: size.width, height: size.height, overlays: size.overlays, revision, pixels };
+}
+
+async function schemeFetch(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
+    throw toIpcError(e);
+  }
+}
+
+/**
+ * Fetches one preview frame from the app's `postcraft:` scheme. Rejects with an IpcError when
+ * the engine refuses or the byte count is not `width * height * 4`.
+ */
+export async function fetchPreview(params: PreviewParams): Promise<PreviewFrame> {
+  const response = await schemeFetch(previewUrl(params));
+  return readPreview(response, params, params.revision);
+}
+
+/**
+ * Applies edits and fetches the preview of the result in one round trip: `POST /preview` with the
+ * request as its body. Same grouping as {@link applyEdits} (requests in a row with the same
+ * `gesture` undo as one step), and the answer of {@link fetchPreview}, labelled with the revision
+ * the engine rendered (these edits included). It does not answer with a ProjectView: read it with
+ * {@link projectCurrent} when the gesture is over. The body goes as `text/plain` so the request
+ * needs no CORS preflight.
+ */
+export async function editPreview(request: ApplyEditsRequest, target: PreviewSize): Promise<PreviewFrame> {
+  const response = await schemeFetch(editPreviewUrl(target), {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
+    body: JSON.stringify(request),
+  });
+  return readPreview(response, target, null);
 }
 
 /** An OS file drag over the window, with its position in CSS pixels of the page. */
@@ -332,6 +384,7 @@ export interface StudioIpc {
   addGeneratedLayer: typeof addGeneratedLayer;
   exportPost: typeof exportPost;
   fetchPreview: typeof fetchPreview;
+  editPreview: typeof editPreview;
   assetThumbnailUrl: typeof assetThumbnailUrl;
   onFileDrag: typeof onFileDrag;
 }
@@ -355,6 +408,7 @@ export const tauriIpc: StudioIpc = {
   addGeneratedLayer,
   exportPost,
   fetchPreview,
+  editPreview,
   assetThumbnailUrl,
   onFileDrag,
 };

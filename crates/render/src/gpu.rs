@@ -560,7 +560,8 @@ impl Compositor {
     fn layer_uniform(&self, layer: &LayerPlan<'_>, out: [u32; 2], padded: [u32; 2], pad: i32) -> LayerUniform {
         let p = &layer.placement;
         let l = layer.layer;
-        let opacity = l.opacity.clamp(0.0, 1.0);
+        let f = &layer.filters;
+        let opacity = layer.opacity;
         let (target, forward) =
             if layer.direct { (out, p.forward) } else { (padded, p.forward.translated(pad as f32, pad as f32)) };
         let draw_opacity = if layer.direct { opacity } else { 1.0 };
@@ -571,12 +572,12 @@ impl Compositor {
             quad: p.quad,
             size: [p.size[0], p.size[1], p.edge_scale[0], p.edge_scale[1]],
             params: [0.0, 0.0, opacity, draw_opacity],
-            filt0: [l.filters.brightness, l.filters.contrast, l.filters.saturation, l.filters.temperature],
+            filt0: [f.brightness, f.contrast, f.saturation, f.temperature],
             filt1: [
-                l.filters.vignette.max(0.0),
+                f.vignette,
                 math::blend_index(l.blend) as f32,
                 pad as f32,
-                if math::has_color_filters(&l.filters) { 1.0 } else { 0.0 },
+                if math::has_color_filters(f) { 1.0 } else { 0.0 },
             ],
             ..bytemuck::Zeroable::zeroed()
         };

@@ -217,6 +217,20 @@ pub(crate) fn premultiplied(c: [u8; 4]) -> [f32; 4] {
     [c[0] as f32 / 255.0 * a, c[1] as f32 / 255.0 * a, c[2] as f32 / 255.0 * a, a]
 }
 
+/// Filters with values that are not finite set to 0 (no change), vignette to 0..1 and blur to
+/// 0 or more, so neither renderer ever sees a NaN.
+pub(crate) fn sanitize_filters(f: &Filters) -> Filters {
+    let finite = |v: f32| if v.is_finite() { v } else { 0.0 };
+    Filters {
+        brightness: finite(f.brightness),
+        contrast: finite(f.contrast),
+        saturation: finite(f.saturation),
+        temperature: finite(f.temperature),
+        blur: finite(f.blur).max(0.0),
+        vignette: finite(f.vignette).clamp(0.0, 1.0),
+    }
+}
+
 /// Whether any colour filter (or the vignette) changes pixels.
 pub(crate) fn has_color_filters(f: &Filters) -> bool {
     f.brightness != 0.0 || f.contrast != 0.0 || f.saturation != 0.0 || f.temperature != 0.0 || f.vignette > 0.0

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use egui::epaint::Mesh;
 use egui::epaint::text::{Fonts, Galley};
-use postcraft_core::post::{BlendMode, ShapeKind};
+use postcraft_core::post::{BlendMode, Filters, ShapeKind};
 
 use crate::math::{self, OutputMap, PixelRect, Placement};
 use crate::scene::{Scene, SceneContent, SceneLayer, SourceImage, View};
@@ -35,6 +35,10 @@ pub(crate) struct LayerPlan<'a> {
     pub layer: &'a SceneLayer,
     pub content: Content<'a>,
     pub placement: Placement,
+    /// The layer's filters, sanitized (see `math::sanitize_filters`).
+    pub filters: Filters,
+    /// Opacity clamped to 0..1.
+    pub opacity: f32,
     /// Output pixels the layer's own drawing touches (before blur).
     pub bounds: PixelRect,
     /// Normal blend, no filters: drawn straight onto the accumulator with opacity.
@@ -119,7 +123,8 @@ fn plan_layer<'a>(layer: &'a SceneLayer, map: &OutputMap, fonts: &mut Fonts) -> 
     if opacity.is_nan() || opacity <= 0.0 {
         return None;
     }
-    let f = &layer.filters;
+    let filters = math::sanitize_filters(&layer.filters);
+    let f = &filters;
     // The blur radius is in canvas px whatever the layer's own scale.
     let sigma = [math::blur_sigma(f.blur, map.sx), math::blur_sigma(f.blur, map.sy)];
     let direct = layer.blend == BlendMode::Normal && !math::has_color_filters(f) && sigma == [None, None];
@@ -144,7 +149,7 @@ fn plan_layer<'a>(layer: &'a SceneLayer, map: &OutputMap, fonts: &mut Fonts) -> 
             (Content::Text { mesh }, placement, bounds)
         }
     };
-    Some(LayerPlan { layer, content, placement, bounds, direct, sigma, reach })
+    Some(LayerPlan { layer, content, placement, filters, opacity, bounds, direct, sigma, reach })
 }
 
 fn mesh_bounds(mesh: &Mesh) -> Option<PixelRect> {

@@ -97,7 +97,7 @@ struct Cpu<'a> {
 
 impl Cpu<'_> {
     fn layer(&mut self, accum: &mut Plane, layer: &LayerPlan<'_>, regions: &plan::Regions, pad: i32) {
-        let opacity = layer.layer.opacity.clamp(0.0, 1.0);
+        let opacity = layer.opacity;
         if layer.direct {
             self.draw(accum, layer, &regions.draw, 0, opacity);
             return;
@@ -110,7 +110,7 @@ impl Cpu<'_> {
             plane = blur(&plane, regions.blur_h, layer.sigma[0], [1, 0], true);
             plane = blur(&plane, regions.out.offset(pad, pad), layer.sigma[1], [0, 1], false);
         }
-        let filters = &layer.layer.filters;
+        let filters = &layer.filters;
         let adjust = math::has_color_filters(filters);
         let p = &layer.placement;
         let r = regions.out;
@@ -285,9 +285,11 @@ fn rasterize(target: &mut Plane, mesh: &Mesh, clip: &PixelRect, pad: f32, atlas:
         )
         .intersect(clip)
         .intersect(&target.rect);
-        // An edge owns the pixel centres exactly on it when it points down (or left when flat),
-        // so triangles sharing an edge never both draw a pixel.
-        let owns = |a: [f32; 2], b: [f32; 2]| b[1] > a[1] || (b[1] == a[1] && b[0] < a[0]);
+        // The top-left rule, as GPUs rasterize: a pixel centre exactly on an edge belongs to the
+        // triangle if that is its top edge (flat, interior below) or a left edge (interior to the
+        // right). With y down and the interior where every edge function is positive, those are
+        // the edges pointing right when flat, or up.
+        let owns = |a: [f32; 2], b: [f32; 2]| b[1] < a[1] || (b[1] == a[1] && b[0] > a[0]);
         let edges = [(p[1], p[2]), (p[2], p[0]), (p[0], p[1])];
         for y in bounds.y0..bounds.y1 {
             for x in bounds.x0..bounds.x1 {

@@ -21,6 +21,9 @@ use crate::scene::Overlays;
 /// text is drawn from glyphs of this size, magnified.
 const MAX_GLYPH_PX: f32 = 960.0;
 
+/// Text is laid out at most this size in canvas px (larger sizes are clamped).
+pub(crate) const MAX_FONT_SIZE: f32 = 4096.0;
+
 /// Starts a render: flushes layouts unused since the last one and resets the atlas when full.
 pub(crate) fn begin_pass(fonts: &mut Fonts, max_texture_side: usize) {
     fonts.begin_pass(text_options(max_texture_side), ViewportKey::default());
@@ -38,6 +41,8 @@ pub(crate) fn layout(
     if text.is_empty() || !(font_size > 0.0 && font_size.is_finite()) {
         return None;
     }
+    let font_size = font_size.min(MAX_FONT_SIZE);
+    // Never below 1/64 (epaint needs some resolution); MAX_GLYPH_PX / MAX_FONT_SIZE is above it.
     let ppp = pixels_per_point.clamp(1.0 / 64.0, MAX_GLYPH_PX / font_size);
     let wrap = wrap_width.filter(|w| *w > 0.0 && w.is_finite()).unwrap_or(f32::INFINITY);
     let colour = Color32::from_rgba_unmultiplied(color[0], color[1], color[2], color[3]);

@@ -1,5 +1,5 @@
-//! The wgpu compositor and the CPU reference agree on scenes without text, so the shaders really
-//! implement the documented semantics (`reference::render_cpu`).
+//! The wgpu compositor and the CPU reference agree, so the shaders really implement the
+//! documented semantics (`reference::render_cpu`); text included.
 //!
 //! Tolerance: every channel within 3/255 for at least 99.9 % of the pixels and no channel off by
 //! more than 12/255 anywhere (measured on llvmpipe: at most 4/255, 99.99 % within 3/255). Both round to 8 bits at the same points; what remains is the GPU's
@@ -56,6 +56,14 @@ fn blend_modes() {
 fn filters() {
     let scene = common::scene_filters();
     agree("filters", &scene, &View::canvas(&scene), common::W, common::H);
+}
+
+/// Text too: both draw the same epaint meshes (the CPU rasterizes them with the GPU's top-left
+/// rule and egui's bilinear atlas sampling).
+#[test]
+fn text() {
+    let scene = common::scene_text();
+    agree("text", &scene, &View::canvas(&scene), common::W, common::H);
 }
 
 #[test]

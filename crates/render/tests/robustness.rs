@@ -3,7 +3,7 @@
 mod common;
 
 use postcraft_render::{
-    Compositor, Crop, RenderError, Scene, SceneContent, SceneLayer, ShapeKind, SourceImage, View, reference,
+    Compositor, Crop, Filters, RenderError, Scene, SceneContent, SceneLayer, ShapeKind, SourceImage, View, reference,
 };
 
 #[test]
@@ -89,6 +89,16 @@ fn degenerate_layers_draw_nothing_and_do_not_panic() {
     let mut cropped = SceneLayer::new(SceneContent::Image(common::gradient("g", 10, 10)), 50.0, 50.0);
     cropped.crop = Some(Crop { x: 0.5, y: 0.5, width: 0.0, height: 1.0 });
     layers.push(cropped);
+    let mut nan_filters = common::shape(ShapeKind::Rectangle, [0, 0, 255, 255], 30.0, 30.0, 50.0, 50.0);
+    nan_filters.filters = Filters {
+        brightness: f32::NAN,
+        contrast: f32::INFINITY,
+        blur: f32::NAN,
+        vignette: f32::NAN,
+        ..Filters::default()
+    };
+    layers.push(nan_filters);
+    layers.push(common::text("Huge", 1e12, [255, 0, 0, 0], 50.0, 50.0));
     let mut far = common::shape(ShapeKind::Rectangle, [255, 0, 0, 255], 50.0, 50.0, 1e30, -1e30);
     far.filters.blur = 1e9;
     layers.push(far);

@@ -82,6 +82,11 @@ struct Pipelines {
     linear_sampler: wgpu::Sampler,
     shape: wgpu::RenderPipeline,
     image: wgpu::RenderPipeline,
+    /// Images at mip level 0, sampled from the level-0 view.
+    image_base: wgpu::RenderPipeline,
+    /// Composites that compute an unblurred image's or shape's colour themselves.
+    composite_image: wgpu::RenderPipeline,
+    composite_shape: wgpu::RenderPipeline,
     /// Blur and composite pipelines by number of tap pairs (a pipeline constant), made on first
     /// use.
     per_pairs: HashMap<(PerPairs, u32), wgpu::RenderPipeline>,
@@ -346,7 +351,7 @@ impl Compositor {
             let uniform = self.layer_uniform(layer, [out_w, out_h], padded, pad);
             layer_slots.push((self.layer_bytes.len() as u32, uniform.params[1]));
             self.layer_bytes.extend_from_slice(bytemuck::bytes_of(&uniform));
-            if layer.direct {
+            if layer.direct || layer.fused {
                 blur_slots.push(None);
                 continue;
             }
@@ -405,6 +410,29 @@ impl Compositor {
                 }
                 continue;
             }
+            if layer.fused {
+                self.copy_backdrop(&mut encoder, targets, &region.out);
+                let mut pass = begin_pass(&mut encoder, &targets.accum.view, None);
+                set_scissor(&mut pass, &region.out);
+                match &layer.content {
+                    Content::Image { source, .. } => {
+                        let Some(cached) = self.images.get(&source.key) else { continue };
+                        let group = if lod > 0.0 { &cached.bind_group } else { &cached.base_bind_group };
+                        pass.set_pipeline(&self.pipes.composite_image);
+                        pass.set_bind_group(1, group, &[]);
+                    }
+                    _ => {
+                        pass.set_pipeline(&self.pipes.composite_shape);
+                        pass.set_bind_group(1, &self.pipes.dummy, &[]);
+                    }
+                }
+                pass.set_bind_group(0, &self.layer_uniforms.bind_group, &[slot]);
+                pass.set_bind_group(2, &targets.backdrop.bind_group, &[]);
+                // Unused by these entry points, but part of the layout.
+                pass.set_bind_group(3, &self.blur_uniforms.bind_group, &[0]);
+                pass.draw(0..3, 0..1);
+                continue;
+            }
             // Render the layer alone into the padded layer target.
             match &layer.content {
                 Content::Text { mesh } => {
@@ -437,15 +465,8 @@ impl Compositor {
                 source = &targets.layer[1];
             }
             let Some(composite) = self.pipes.get(PerPairs::Composite, v_pairs) else { continue };
-            // The blend shader reads what is below from a copy of just the layer's footprint,
-            // then writes over the accumulator there: the ping-pong of two accumulators without
-            // copying or shading the pixels the layer does not touch.
             let r = region.out;
-            encoder.copy_texture_to_texture(
-                texel_copy(&targets.accum.texture, r.x0 as u32, r.y0 as u32),
-                texel_copy(&targets.backdrop.texture, r.x0 as u32, r.y0 as u32),
-                wgpu::Extent3d { width: r.width(), height: r.height(), depth_or_array_layers: 1 },
-            );
+            self.copy_backdrop(&mut encoder, targets, &r);
             let mut pass = begin_pass(&mut encoder, &targets.accum.view, None);
             set_scissor(&mut pass, &r);
             pass.set_pipeline(composite);
@@ -502,6 +523,17 @@ impl Compositor {
         Ok(out)
     }
 
+    /// The blend shader reads what is below from a copy of just the layer's footprint, then
+    /// writes over the accumulator there: the ping-pong of two accumulators without copying or
+    /// shading the pixels the layer does not touch.
+    fn copy_backdrop(&self, encoder: &mut wgpu::CommandEncoder, targets: &Targets, r: &PixelRect) {
+        encoder.copy_texture_to_texture(
+            texel_copy(&targets.accum.texture, r.x0 as u32, r.y0 as u32),
+            texel_copy(&targets.backdrop.texture, r.x0 as u32, r.y0 as u32),
+            wgpu::Extent3d { width: r.width(), height: r.height(), depth_or_array_layers: 1 },
+        );
+    }
+
     fn new_encoder(&self) -> wgpu::CommandEncoder {
         self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("compose") })
     }
@@ -514,9 +546,13 @@ impl Compositor {
             }
             Content::Image { source, .. } => {
                 let Some(cached) = self.images.get(&source.key) else { return };
-                pass.set_pipeline(&self.pipes.image);
-                let group = if lod > 0.0 { &cached.bind_group } else { &cached.base_bind_group };
-                pass.set_bind_group(1, group, &[]);
+                if lod > 0.0 {
+                    pass.set_pipeline(&self.pipes.image);
+                    pass.set_bind_group(1, &cached.bind_group, &[]);
+                } else {
+                    pass.set_pipeline(&self.pipes.image_base);
+                    pass.set_bind_group(1, &cached.base_bind_group, &[]);
+                }
             }
             Content::Text { .. } => return,
         }
@@ -889,6 +925,45 @@ enum PerPairs {
     Composite,
 }
 
+/// A pipeline drawing one full-screen triangle (scissored to where it matters), no blending.
+fn fullscreen_pipeline(
+    device: &wgpu::Device,
+    label: &str,
+    module: &wgpu::ShaderModule,
+    layout: &wgpu::PipelineLayout,
+    entry: &str,
+    pairs: u32,
+) -> wgpu::RenderPipeline {
+    device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+        label: Some(label),
+        layout: Some(layout),
+        vertex: wgpu::VertexState {
+            module,
+            entry_point: Some("vs_fullscreen"),
+            compilation_options: Default::default(),
+            buffers: &[],
+        },
+        primitive: wgpu::PrimitiveState::default(),
+        depth_stencil: None,
+        multisample: wgpu::MultisampleState::default(),
+        fragment: Some(wgpu::FragmentState {
+            module,
+            entry_point: Some(entry),
+            compilation_options: wgpu::PipelineCompilationOptions {
+                constants: &[("PAIRS", pairs as f64)],
+                ..Default::default()
+            },
+            targets: &[Some(wgpu::ColorTargetState {
+                format: FORMAT,
+                blend: None,
+                write_mask: wgpu::ColorWrites::ALL,
+            })],
+        }),
+        multiview_mask: None,
+        cache: None,
+    })
+}
+
 impl Pipelines {
     /// Makes (once) the blur or composite pipeline for `pairs` tap pairs.
     fn ensure(&mut self, device: &wgpu::Device, kind: PerPairs, pairs: u32) {
@@ -899,34 +974,7 @@ impl Pipelines {
             PerPairs::Blur => ("blur", &self.blur_module, &self.blur_layout_pipeline, "fs_blur"),
             PerPairs::Composite => ("composite", &self.composite_module, &self.composite_layout, "fs_composite"),
         };
-        let pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-            label: Some(label),
-            layout: Some(layout),
-            vertex: wgpu::VertexState {
-                module,
-                entry_point: Some("vs_fullscreen"),
-                compilation_options: Default::default(),
-                buffers: &[],
-            },
-            primitive: wgpu::PrimitiveState::default(),
-            depth_stencil: None,
-            multisample: wgpu::MultisampleState::default(),
-            fragment: Some(wgpu::FragmentState {
-                module,
-                entry_point: Some(entry),
-                compilation_options: wgpu::PipelineCompilationOptions {
-                    constants: &[("PAIRS", pairs as f64)],
-                    ..Default::default()
-                },
-                targets: &[Some(wgpu::ColorTargetState {
-                    format: FORMAT,
-                    blend: None,
-                    write_mask: wgpu::ColorWrites::ALL,
-                })],
-            }),
-            multiview_mask: None,
-            cache: None,
-        });
+        let pipeline = fullscreen_pipeline(device, label, module, layout, entry, pairs);
         self.per_pairs.insert((kind, pairs), pipeline);
     }
 
@@ -1050,7 +1098,24 @@ impl Pipelines {
             })
         };
         let shape = quad_pipeline("shape", "fs_shape");
+        let composite_image = fullscreen_pipeline(
+            device,
+            "composite image",
+            &composite_module,
+            &composite_layout,
+            "fs_composite_image",
+            0,
+        );
+        let composite_shape = fullscreen_pipeline(
+            device,
+            "composite shape",
+            &composite_module,
+            &composite_layout,
+            "fs_composite_shape",
+            0,
+        );
         let image = quad_pipeline("image", "fs_image");
+        let image_base = quad_pipeline("image (level 0)", "fs_image_base");
         let dummy_texture = device.create_texture(&wgpu::TextureDescriptor {
             label: Some("dummy"),
             size: wgpu::Extent3d { width: 1, height: 1, depth_or_array_layers: 1 },
@@ -1078,6 +1143,9 @@ impl Pipelines {
             linear_sampler,
             shape,
             image,
+            image_base,
+            composite_image,
+            composite_shape,
             per_pairs: HashMap::new(),
             blur_module,
             blur_layout_pipeline,

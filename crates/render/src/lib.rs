@@ -20,11 +20,12 @@
 //!      (saving a write and re-read of the layer's footprint), then the colour filters and
 //!      vignette, the opacity, the blend mode and source-over. The shader reads what is below from
 //!      a copy of the accumulator under the layer's footprint: the same as ping-ponging two
-//!      accumulators, without shading pixels the layer does not touch.
+//!      accumulators, without shading pixels the layer does not touch. An unblurred image or
+//!      shape layer skips the layer target: the composite shader computes its colour itself.
 //!    - Pipelines: one per layer type (image quad with trilinear sampling and anti-aliased edges;
 //!      shape with a signed-distance anti-aliased edge for rectangles and ellipses; text through
 //!      epaint meshes and `egui_wgpu::Renderer`), the horizontal blur, and the composite (vertical
-//!      blur, colour adjust, vignette, blend). Blur and composite pipelines are specialised on the
+//!      blur, colour adjust, vignette, blend; variants drawing an image or shape themselves). Blur and composite pipelines are specialised on the
 //!      number of blur taps (a pipeline constant, bucketed): llvmpipe runs fixed-length loops
 //!      about 30 % faster; the first use of a new tap count compiles one (100-250 ms on llvmpipe).
 //!    - Nothing is allocated per frame on the device: image textures are cached by

@@ -43,6 +43,9 @@ pub(crate) struct LayerPlan<'a> {
     pub bounds: PixelRect,
     /// Normal blend, no filters: drawn straight onto the accumulator with opacity.
     pub direct: bool,
+    /// Not direct, but an unblurred image or shape: the composite computes its colour itself,
+    /// without a layer target (and so without rounding it to 8 bits first).
+    pub fused: bool,
     /// Gaussian sigmas in output px (horizontal, vertical), if blurred.
     pub sigma: [Option<f32>; 2],
     /// How far the blur spreads, in px per axis (`ceil(3 sigma)`).
@@ -149,7 +152,8 @@ fn plan_layer<'a>(layer: &'a SceneLayer, map: &OutputMap, fonts: &mut Fonts) -> 
             (Content::Text { mesh }, placement, bounds)
         }
     };
-    Some(LayerPlan { layer, content, placement, filters, opacity, bounds, direct, sigma, reach })
+    let fused = !direct && sigma == [None, None] && !matches!(content, Content::Text { .. });
+    Some(LayerPlan { layer, content, placement, filters, opacity, bounds, direct, fused, sigma, reach })
 }
 
 fn mesh_bounds(mesh: &Mesh) -> Option<PixelRect> {

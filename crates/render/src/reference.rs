@@ -51,11 +51,13 @@ pub fn render_cpu(scene: &Scene, view: &View, out_width: u32, out_height: u32, f
 struct Plane {
     rect: PixelRect,
     data: Vec<[f32; 4]>,
+    /// Whether drawing rounds like an 8-bit target (false: a value the GPU keeps in registers).
+    round: bool,
 }
 
 impl Plane {
     fn new(rect: PixelRect) -> Self {
-        Self { rect, data: vec![[0.0; 4]; rect.width() as usize * rect.height() as usize] }
+        Self { rect, data: vec![[0.0; 4]; rect.width() as usize * rect.height() as usize], round: true }
     }
 
     fn index(&self, x: i32, y: i32) -> Option<usize> {
@@ -84,7 +86,8 @@ impl Plane {
         if let Some(i) = self.index(x, y) {
             let d = self.data[i];
             let k = 1.0 - s[3];
-            self.data[i] = [0, 1, 2, 3].map(|c| math::quantize(s[c] + d[c] * k));
+            let v = [0, 1, 2, 3].map(|c| s[c] + d[c] * k);
+            self.data[i] = if self.round { v.map(math::quantize) } else { v };
         }
     }
 }
@@ -103,6 +106,8 @@ impl Cpu<'_> {
             return;
         }
         let mut plane = Plane::new(regions.draw);
+        // A fused layer's colour goes straight into the composite on the GPU, unrounded.
+        plane.round = !layer.fused;
         self.draw(&mut plane, layer, &regions.draw, pad, 1.0);
         if layer.sigma != [None, None] {
             // The horizontal pass lands in an 8-bit target; the vertical one runs inside the
@@ -265,7 +270,10 @@ fn rasterize(target: &mut Plane, mesh: &Mesh, clip: &PixelRect, pad: f32, atlas:
     };
     for tri in mesh.indices.chunks_exact(3) {
         let mut v = [tri[0], tri[1], tri[2]].map(|i| mesh.vertices[i as usize]);
-        let pos = |i: usize, v: &[egui::epaint::Vertex; 3]| [v[i].pos.x + pad, v[i].pos.y + pad];
+        // GPUs snap vertices to a sub-pixel grid (1/256 px on llvmpipe) before rasterizing; doing
+        // the same decides pixel centres on or near an edge the same way.
+        let snap = |v: f32| (v * 256.0).round() / 256.0;
+        let pos = |i: usize, v: &[egui::epaint::Vertex; 3]| [snap(v[i].pos.x + pad), snap(v[i].pos.y + pad)];
         let edge =
             |a: [f32; 2], b: [f32; 2], p: [f32; 2]| (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]);
         let mut area = edge(pos(0, &v), pos(1, &v), pos(2, &v));

@@ -30,3 +30,40 @@ struct Layer {
     spare1: vec4<f32>,
     spare2: vec4<f32>,
 };
+
+// Same as `math::rect_coverage`.
+fn rect_coverage(l: vec2<f32>) -> f32 {
+    let d = min(l, layer.size.xy - l) * layer.size.zw;
+    let c = clamp(d + vec2<f32>(0.5), vec2<f32>(0.0), vec2<f32>(1.0));
+    return c.x * c.y;
+}
+
+// Same as `math::ellipse_coverage`.
+fn ellipse_coverage(l: vec2<f32>) -> f32 {
+    let half = layer.size.xy * 0.5;
+    let q = (l - half) / half;
+    let r = length(q);
+    if r < 1e-4 {
+        return 1.0;
+    }
+    let n = q / r / half;
+    let grad = n.x * layer.inv0.xy + n.y * layer.inv1.xy;
+    let d = (1.0 - r) / max(length(grad), 1e-6);
+    return clamp(d + 0.5, 0.0, 1.0);
+}
+
+// Image layer: local coordinates to uv, kept inside the crop.
+fn image_uv(l: vec2<f32>) -> vec2<f32> {
+    return clamp((layer.uv.xy + l) * layer.uv.zw, layer.uv_clamp.xy, layer.uv_clamp.zw);
+}
+
+// Shape layer: premultiplied colour at local coordinates.
+fn shape_color(l: vec2<f32>) -> vec4<f32> {
+    var coverage: f32;
+    if layer.params.x < 0.5 {
+        coverage = rect_coverage(l);
+    } else {
+        coverage = ellipse_coverage(l);
+    }
+    return layer.color * coverage;
+}

@@ -1,8 +1,10 @@
 // Composites a rendered layer onto a copy of the accumulator beneath it: the vertical blur pass
 // (PAIRS = 0 for an unblurred layer: a plain read), colour filters and vignette on the layer's
 // straight colour, opacity, then the W3C separable blend mode and source-over. Doing the vertical
-// pass here saves writing and re-reading the layer's whole footprint. Mirrors
-// `math::adjust_color`, `vignette_factor` and `composite`.
+// pass here saves writing and re-reading the layer's whole footprint. Image and shape layers
+// without blur skip the layer target altogether: `fs_composite_image` and `fs_composite_shape`
+// compute the layer's own colour here (group 1 is then the image). Mirrors `math::adjust_color`,
+// `vignette_factor` and `composite`.
 
 @group(0) @binding(0) var<uniform> layer: Layer;
 @group(1) @binding(0) var layer_texture: texture_2d<f32>;
@@ -41,13 +43,10 @@ fn straight(c: vec4<f32>) -> vec3<f32> {
     return vec3<f32>(0.0);
 }
 
-@fragment
-fn fs_composite(@builtin(position) position: vec4<f32>) -> @location(0) vec4<f32> {
-    let pixel = vec2<i32>(floor(position.xy));
-    let pad = layer.filt1.z;
-    let blurred = blur_at(layer_texture, layer_sampler, position.xy + vec2<f32>(pad, pad));
-    let s = adjust(blurred, position.xy) * layer.params.z;
-    let b = textureLoad(backdrop, pixel, 0);
+// The layer's colour at `position` (output px), blended over the backdrop there.
+fn finish(layer_color: vec4<f32>, position: vec2<f32>) -> vec4<f32> {
+    let s = adjust(layer_color, position) * layer.params.z;
+    let b = textureLoad(backdrop, vec2<i32>(floor(position)), 0);
     let ao = s.a + b.a * (1.0 - s.a);
     let mode = u32(layer.filt1.y + 0.5);
     if mode == 0u {
@@ -66,4 +65,27 @@ fn fs_composite(@builtin(position) position: vec4<f32>) -> @location(0) vec4<f32
     }
     let co = s.rgb * (1.0 - b.a) + b.rgb * (1.0 - s.a) + s.a * b.a * mixed;
     return vec4<f32>(co, ao);
+}
+
+// Local coordinates of an output pixel centre.
+fn local_at(position: vec2<f32>) -> vec2<f32> {
+    return vec2<f32>(dot(layer.inv0.xy, position) + layer.inv0.z, dot(layer.inv1.xy, position) + layer.inv1.z);
+}
+
+@fragment
+fn fs_composite(@builtin(position) position: vec4<f32>) -> @location(0) vec4<f32> {
+    let pad = layer.filt1.z;
+    return finish(blur_at(layer_texture, layer_sampler, position.xy + vec2<f32>(pad, pad)), position.xy);
+}
+
+@fragment
+fn fs_composite_image(@builtin(position) position: vec4<f32>) -> @location(0) vec4<f32> {
+    let l = local_at(position.xy);
+    let texel = textureSampleLevel(layer_texture, layer_sampler, image_uv(l), layer.params.y);
+    return finish(texel * rect_coverage(l), position.xy);
+}
+
+@fragment
+fn fs_composite_shape(@builtin(position) position: vec4<f32>) -> @location(0) vec4<f32> {
+    return finish(shape_color(local_at(position.xy)), position.xy);
 }

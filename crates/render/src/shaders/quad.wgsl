@@ -26,41 +26,21 @@ fn vs_quad(@builtin(vertex_index) index: u32) -> VertexOut {
     return out;
 }
 
-// Same as `math::rect_coverage`.
-fn rect_coverage(l: vec2<f32>) -> f32 {
-    let d = min(l, layer.size.xy - l) * layer.size.zw;
-    let c = clamp(d + vec2<f32>(0.5), vec2<f32>(0.0), vec2<f32>(1.0));
-    return c.x * c.y;
-}
-
-// Same as `math::ellipse_coverage`.
-fn ellipse_coverage(l: vec2<f32>) -> f32 {
-    let half = layer.size.xy * 0.5;
-    let q = (l - half) / half;
-    let r = length(q);
-    if r < 1e-4 {
-        return 1.0;
-    }
-    let n = q / r / half;
-    let grad = n.x * layer.inv0.xy + n.y * layer.inv1.xy;
-    let d = (1.0 - r) / max(length(grad), 1e-6);
-    return clamp(d + 0.5, 0.0, 1.0);
-}
-
 @fragment
 fn fs_shape(in: VertexOut) -> @location(0) vec4<f32> {
-    var coverage: f32;
-    if layer.params.x < 0.5 {
-        coverage = rect_coverage(in.local);
-    } else {
-        coverage = ellipse_coverage(in.local);
-    }
-    return layer.color * coverage;
+    return shape_color(in.local);
 }
 
+// Minified images: trilinear at the layer's mip level.
 @fragment
 fn fs_image(in: VertexOut) -> @location(0) vec4<f32> {
-    let uv = clamp((layer.uv.xy + in.local) * layer.uv.zw, layer.uv_clamp.xy, layer.uv_clamp.zw);
-    let texel = textureSampleLevel(source, source_sampler, uv, layer.params.y);
+    let texel = textureSampleLevel(source, source_sampler, image_uv(in.local), layer.params.y);
+    return texel * (rect_coverage(in.local) * layer.params.w);
+}
+
+// Magnified images (level 0 bound alone): a constant level lets llvmpipe skip level selection.
+@fragment
+fn fs_image_base(in: VertexOut) -> @location(0) vec4<f32> {
+    let texel = textureSampleLevel(source, source_sampler, image_uv(in.local), 0.0);
     return texel * (rect_coverage(in.local) * layer.params.w);
 }

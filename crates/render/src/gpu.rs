@@ -117,12 +117,16 @@ struct Target {
     bind_group: wgpu::BindGroup,
 }
 
+/// Render targets of one output size. The backdrop copy and the padded layer targets are made
+/// only once a frame needs them (a scene of plain normal layers uses the accumulator alone), so
+/// large outputs cost no more memory than they must.
 struct Targets {
     size: [u32; 2],
+    /// Padding of the layer targets (0 without them).
     pad: i32,
     accum: Target,
-    backdrop: Target,
-    layer: [Target; 2],
+    backdrop: Option<Target>,
+    layer: Option<[Target; 2]>,
     readback: wgpu::Buffer,
     row_bytes: u32,
 }
@@ -281,17 +285,21 @@ impl Compositor {
         if let Some(reason) = self.lost.lock().unwrap_or_else(PoisonError::into_inner).clone() {
             return Err(RenderError::DeviceLost(reason));
         }
-        if let Some(error) = oom.or(validation) {
-            // Targets may be half-made: start over next time.
-            self.targets = None;
-            return Err(RenderError::Gpu(error.to_string()));
-        }
-        if let Some(error) = self.uncaptured.lock().unwrap_or_else(PoisonError::into_inner).take() {
-            self.targets = None;
+        let error = oom.or(validation).map(|e| e.to_string());
+        let uncaptured = self.uncaptured.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(error) = error.or(uncaptured) {
+            self.reset_after_error();
             return Err(RenderError::Gpu(error));
         }
         self.evict_images();
         result
+    }
+
+    /// After a device error: render targets may be half-made and the glyph atlas upload may
+    /// have been lost, so both start over (a fresh layout engine uploads its whole atlas).
+    fn reset_after_error(&mut self) {
+        self.targets = None;
+        self.text = self.fonts.new_fonts(self.atlas_side);
     }
 
     fn render_scoped(
@@ -310,7 +318,9 @@ impl Compositor {
         if let Some(delta) = self.text.font_image_delta() {
             self.egui.update_texture(&self.device, &self.queue, FONT_TEXTURE, &delta);
         }
-        self.ensure_targets([out_width, out_height], plan.pad);
+        let need_backdrop = plan.layers.iter().any(|l| !l.direct);
+        let need_layers = plan.layers.iter().any(|l| !l.direct && !l.fused);
+        self.ensure_targets([out_width, out_height], plan.pad, need_backdrop, need_layers);
         for layer in &plan.layers {
             if let Content::Image { source, .. } = &layer.content {
                 self.ensure_image(source);
@@ -410,8 +420,9 @@ impl Compositor {
                 }
                 continue;
             }
+            let Some(backdrop) = &targets.backdrop else { continue };
             if layer.fused {
-                self.copy_backdrop(&mut encoder, targets, &region.out);
+                self.copy_backdrop(&mut encoder, &targets.accum, backdrop, &region.out);
                 let mut pass = begin_pass(&mut encoder, &targets.accum.view, None);
                 set_scissor(&mut pass, &region.out);
                 match &layer.content {
@@ -427,52 +438,53 @@ impl Compositor {
                     }
                 }
                 pass.set_bind_group(0, &self.layer_uniforms.bind_group, &[slot]);
-                pass.set_bind_group(2, &targets.backdrop.bind_group, &[]);
+                pass.set_bind_group(2, &backdrop.bind_group, &[]);
                 // Unused by these entry points, but part of the layout.
                 pass.set_bind_group(3, &self.blur_uniforms.bind_group, &[0]);
                 pass.draw(0..3, 0..1);
                 continue;
             }
+            let Some(layers) = &targets.layer else { continue };
             // Render the layer alone into the padded layer target.
             match &layer.content {
                 Content::Text { mesh } => {
                     {
-                        let _clear = begin_pass(&mut encoder, &targets.layer[0].view, Some(wgpu::Color::TRANSPARENT));
+                        let _clear = begin_pass(&mut encoder, &layers[0].view, Some(wgpu::Color::TRANSPARENT));
                     }
                     let mut shifted = mesh.clone();
                     for v in &mut shifted.vertices {
                         v.pos = pos2(v.pos.x + pad as f32, v.pos.y + pad as f32);
                     }
-                    encoder = self.draw_mesh(encoder, &targets.layer[0], padded, shifted, &region.draw);
+                    encoder = self.draw_mesh(encoder, &layers[0], padded, shifted, &region.draw);
                 }
                 _ => {
-                    let mut pass = begin_pass(&mut encoder, &targets.layer[0].view, Some(wgpu::Color::TRANSPARENT));
+                    let mut pass = begin_pass(&mut encoder, &layers[0].view, Some(wgpu::Color::TRANSPARENT));
                     set_scissor(&mut pass, &region.draw);
                     self.draw_quad(&mut pass, layer, slot, lod);
                 }
             }
             let Some((h, (v, v_pairs))) = blur_slots[index] else { continue };
-            let mut source = &targets.layer[0];
+            let mut source = &layers[0];
             if let Some((h, h_pairs)) = h
                 && let Some(blur) = self.pipes.get(PerPairs::Blur, h_pairs)
             {
-                let mut pass = begin_pass(&mut encoder, &targets.layer[1].view, None);
+                let mut pass = begin_pass(&mut encoder, &layers[1].view, None);
                 set_scissor(&mut pass, &region.blur_h);
                 pass.set_pipeline(blur);
                 pass.set_bind_group(0, &self.blur_uniforms.bind_group, &[h]);
-                pass.set_bind_group(1, &targets.layer[0].bind_group, &[]);
+                pass.set_bind_group(1, &layers[0].bind_group, &[]);
                 pass.draw(0..3, 0..1);
-                source = &targets.layer[1];
+                source = &layers[1];
             }
             let Some(composite) = self.pipes.get(PerPairs::Composite, v_pairs) else { continue };
             let r = region.out;
-            self.copy_backdrop(&mut encoder, targets, &r);
+            self.copy_backdrop(&mut encoder, &targets.accum, backdrop, &r);
             let mut pass = begin_pass(&mut encoder, &targets.accum.view, None);
             set_scissor(&mut pass, &r);
             pass.set_pipeline(composite);
             pass.set_bind_group(0, &self.layer_uniforms.bind_group, &[slot]);
             pass.set_bind_group(1, &source.bind_group, &[]);
-            pass.set_bind_group(2, &targets.backdrop.bind_group, &[]);
+            pass.set_bind_group(2, &backdrop.bind_group, &[]);
             pass.set_bind_group(3, &self.blur_uniforms.bind_group, &[v]);
             pass.draw(0..3, 0..1);
         }
@@ -526,10 +538,10 @@ impl Compositor {
     /// The blend shader reads what is below from a copy of just the layer's footprint, then
     /// writes over the accumulator there: the ping-pong of two accumulators without copying or
     /// shading the pixels the layer does not touch.
-    fn copy_backdrop(&self, encoder: &mut wgpu::CommandEncoder, targets: &Targets, r: &PixelRect) {
+    fn copy_backdrop(&self, encoder: &mut wgpu::CommandEncoder, accum: &Target, backdrop: &Target, r: &PixelRect) {
         encoder.copy_texture_to_texture(
-            texel_copy(&targets.accum.texture, r.x0 as u32, r.y0 as u32),
-            texel_copy(&targets.backdrop.texture, r.x0 as u32, r.y0 as u32),
+            texel_copy(&accum.texture, r.x0 as u32, r.y0 as u32),
+            texel_copy(&backdrop.texture, r.x0 as u32, r.y0 as u32),
             wgpu::Extent3d { width: r.width(), height: r.height(), depth_or_array_layers: 1 },
         );
     }
@@ -635,37 +647,39 @@ impl Compositor {
         u
     }
 
-    fn ensure_targets(&mut self, size: [u32; 2], pad: i32) {
-        if let Some(t) = &self.targets
-            && t.size == size
-            && t.pad >= pad
-        {
-            return;
-        }
-        // Keep a larger padding when the size is unchanged, so alternating blurs do not churn.
-        let pad = match &self.targets {
-            Some(t) if t.size == size => pad.max(t.pad),
-            _ => pad,
-        };
+    fn ensure_targets(&mut self, size: [u32; 2], pad: i32, need_backdrop: bool, need_layers: bool) {
         let [w, h] = size;
-        let padded = [w + 2 * pad as u32, h + 2 * pad as u32];
         let attach = wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::TEXTURE_BINDING;
-        let row_bytes = (w * 4).div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
-        let make = |label, size: [u32; 2], usage| self.make_target(label, size, usage);
-        let targets = Targets {
-            size,
-            pad,
-            accum: make("accumulator", size, attach | wgpu::TextureUsages::COPY_SRC),
-            backdrop: make("backdrop", size, wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST),
-            layer: [make("layer a", padded, attach), make("layer b", padded, attach)],
-            readback: self.device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some("readback"),
-                size: row_bytes as u64 * h as u64,
-                usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
-                mapped_at_creation: false,
-            }),
-            row_bytes,
-        };
+        if self.targets.as_ref().is_none_or(|t| t.size != size) {
+            let row_bytes = (w * 4).div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
+            self.targets = Some(Targets {
+                size,
+                pad: 0,
+                accum: self.make_target("accumulator", size, attach | wgpu::TextureUsages::COPY_SRC),
+                backdrop: None,
+                layer: None,
+                readback: self.device.create_buffer(&wgpu::BufferDescriptor {
+                    label: Some("readback"),
+                    size: row_bytes as u64 * h as u64,
+                    usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+                    mapped_at_creation: false,
+                }),
+                row_bytes,
+            });
+        }
+        let Some(mut targets) = self.targets.take() else { return };
+        if need_backdrop && targets.backdrop.is_none() {
+            let usage = wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST;
+            targets.backdrop = Some(self.make_target("backdrop", size, usage));
+        }
+        if need_layers && (targets.layer.is_none() || targets.pad < pad) {
+            // Keep a larger padding, so alternating blurs do not churn.
+            let pad = if targets.layer.is_some() { pad.max(targets.pad) } else { pad };
+            let padded = [w + 2 * pad as u32, h + 2 * pad as u32];
+            targets.layer =
+                Some([self.make_target("layer a", padded, attach), self.make_target("layer b", padded, attach)]);
+            targets.pad = pad;
+        }
         self.targets = Some(targets);
     }
 

@@ -83,7 +83,7 @@ pub(crate) fn image_natural(
     math::crop_px(source.pixels.width(), source.pixels.height(), crop).map(|(origin, size)| (size, origin))
 }
 
-/// Natural size of any content (text laid out at `ppp`).
+/// Natural size of any content (text laid out at 1 output px per canvas px).
 pub(crate) fn natural_size(
     fonts: &mut Fonts,
     content: &SceneContent,

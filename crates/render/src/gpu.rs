@@ -171,12 +171,7 @@ impl Compositor {
     /// else Mesa llvmpipe; `WGPU_BACKEND`, `WGPU_ADAPTER_NAME` and `WGPU_POWER_PREF` are honoured)
     /// and builds the pipelines. Takes 100-300 ms: do it once, on the render thread.
     pub fn new(fonts: FontSet) -> Result<Compositor, RenderError> {
-        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
-        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
-            power_preference: wgpu::PowerPreference::from_env().unwrap_or_default(),
-            ..Default::default()
-        }))
-        .map_err(|e| RenderError::NoAdapter(e.to_string()))?;
+        let adapter = crate::request_adapter()?;
         let summary = crate::summarize(&adapter.get_info());
         // Ask for everything the adapter offers: the output size limit is its texture limit.
         let limits = adapter.limits();

@@ -34,6 +34,13 @@
 //! 3. **Overlays** (editor only): safe-zone shading and slide guides, drawn last with epaint.
 //! 4. **Readback**: rows are copied out of the 256-byte-aligned buffer and un-premultiplied.
 //!
+//! # Adapter
+//!
+//! Without `WGPU_BACKEND`, Vulkan (Metal, DX12) is asked first and OpenGL only when it finds
+//! nothing: starting Mesa's EGL on a machine without a GPU prints driver errors and costs time,
+//! and Vulkan has llvmpipe there anyway (see [`probe_adapter`]; `WGPU_ADAPTER_NAME` picks an
+//! adapter by name).
+//!
 //! Compositing happens on gamma-encoded sRGB values (not `*Srgb` formats), as design tools do, so
 //! a 50 % layer looks the way users expect from them; colours are premultiplied inside and straight
 //! in the output.
@@ -143,14 +150,62 @@ pub(crate) fn summarize(info: &wgpu::AdapterInfo) -> AdapterSummary {
     }
 }
 
-/// Asks wgpu for an adapter the way the compositor will (honouring `WGPU_BACKEND` and
-/// `WGPU_ADAPTER_NAME`). Takes 50-200 ms: call it off the UI thread.
+/// Asks wgpu for an adapter the way the compositor will (honouring `WGPU_BACKEND`,
+/// `WGPU_ADAPTER_NAME` and `WGPU_POWER_PREF`). Takes 50-200 ms: call it off the UI thread.
 pub fn probe_adapter() -> Result<AdapterSummary, RenderError> {
-    let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
-    let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
+    request_adapter().map(|adapter| summarize(&adapter.get_info()))
+}
+
+/// The adapter the compositor runs on.
+///
+/// With `WGPU_BACKEND` set, only those backends are asked. Otherwise the primary backends
+/// (Vulkan, Metal, DX12) are asked first and OpenGL only when they offer no adapter: merely
+/// starting the GL backend loads Mesa's EGL and its DRI driver (about 10 ms), which on a machine
+/// without a GPU fail to initialise a display and say so on stderr (`DRI2: failed to load
+/// driver`), while Vulkan finds llvmpipe there anyway.
+///
+/// Not silenced here: `error: XDG_RUNTIME_DIR is invalid or not set in the environment.`, twice,
+/// when `XDG_RUNTIME_DIR` is unset (headless runs). libwayland prints it when Mesa's Vulkan
+/// device-select layer looks for a Wayland compositor while listing devices, which it does
+/// because wgpu enables the Wayland surface extension on every Vulkan instance. Only the process
+/// environment avoids it (`NODEVICE_SELECT=1` or a valid `XDG_RUNTIME_DIR`), set before any
+/// thread starts.
+///
+/// `WGPU_ADAPTER_NAME` (a case-insensitive part of the name) picks among the adapters of those
+/// backends; none matching is an error. `WGPU_POWER_PREF` steers the default choice.
+pub(crate) fn request_adapter() -> Result<wgpu::Adapter, RenderError> {
+    if wgpu::Backends::from_env().is_some() {
+        return adapter_on(None);
+    }
+    adapter_on(Some(wgpu::Backends::PRIMARY)).or_else(|primary| {
+        adapter_on(Some(wgpu::Backends::GL)).map_err(|gl| match (primary, gl) {
+            (RenderError::NoAdapter(p), RenderError::NoAdapter(g)) => {
+                RenderError::NoAdapter(format!("Vulkan/Metal/DX12: {p}; OpenGL: {g}"))
+            }
+            (_, other) => other,
+        })
+    })
+}
+
+/// An adapter on `backends` (`None`: those of `WGPU_BACKEND`).
+fn adapter_on(backends: Option<wgpu::Backends>) -> Result<wgpu::Adapter, RenderError> {
+    let mut descriptor = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
+    if let Some(backends) = backends {
+        descriptor.backends = backends;
+    }
+    let chosen = descriptor.backends;
+    let instance = wgpu::Instance::new(descriptor);
+    if let Some(wanted) = std::env::var("WGPU_ADAPTER_NAME").ok().filter(|n| !n.is_empty()) {
+        let wanted = wanted.to_lowercase();
+        let adapters = pollster::block_on(instance.enumerate_adapters(chosen));
+        let names: Vec<String> = adapters.iter().map(|a| a.get_info().name).collect();
+        return adapters.into_iter().find(|a| a.get_info().name.to_lowercase().contains(&wanted)).ok_or_else(|| {
+            RenderError::NoAdapter(format!("none named like WGPU_ADAPTER_NAME={wanted:?} among {names:?}"))
+        });
+    }
+    pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
         power_preference: wgpu::PowerPreference::from_env().unwrap_or_default(),
         ..Default::default()
     }))
-    .map_err(|e| RenderError::NoAdapter(e.to_string()))?;
-    Ok(summarize(&adapter.get_info()))
+    .map_err(|e| RenderError::NoAdapter(e.to_string()))
 }

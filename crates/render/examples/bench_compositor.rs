@@ -6,6 +6,11 @@
 //! after 3 warm-up frames; the two renderers alternate frame by frame). Prints median and p95
 //! milliseconds of each and the speed-up. `BENCH_LAYERS=0,2` keeps only those layers;
 //! `BENCH_SAVE=out.png` writes the wgpu frame.
+//!
+//! Then the live preview of a drag: the same scene at the editor's 378x473, a middle layer
+//! (`BENCH_LIVE=INDEX` picks another) moved every frame, `render` and `render_live` alternating
+//! frame by frame (4 x FRAMES frames each), median and p95 ms of both; then the same at full size
+//! (FRAMES frames each).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -137,5 +142,71 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(path) = std::env::var_os("BENCH_SAVE") {
         first.save(PathBuf::from(path))?;
     }
+    if !scene.layers.is_empty() {
+        live_drag(&mut compositor, &scene, PREVIEW, frames * 4)?;
+        live_drag(&mut compositor, &scene, (WIDTH, HEIGHT), frames)?;
+    }
+    Ok(())
+}
+
+/// The editor's preview size of a 1080x1350 post.
+const PREVIEW: (u32, u32) = (378, 473);
+
+/// A drag of one layer at preview size: `render` vs `render_live`, the layer moved every frame.
+fn live_drag(
+    compositor: &mut Compositor,
+    scene: &Scene,
+    (w, h): (u32, u32),
+    frames: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let live: usize = match std::env::var("BENCH_LIVE") {
+        Ok(v) => v.parse()?,
+        Err(_) => scene.layers.len() / 2,
+    };
+    let live = live.min(scene.layers.len() - 1);
+    let view = View::canvas(scene);
+    let mut scene = scene.clone();
+    let start = scene.layers[live].transform;
+    let place = |scene: &mut Scene, frame: usize| {
+        // A slow circle, a new position every frame.
+        let t = frame as f32 * 0.15;
+        scene.layers[live].transform.x = start.x + 90.0 * t.cos();
+        scene.layers[live].transform.y = start.y + 60.0 * t.sin();
+    };
+    for frame in 0..3 {
+        place(&mut scene, frame);
+        compositor.render(&scene, &view, w, h, None)?;
+        compositor.render_live(&scene, &view, w, h, None, live)?;
+    }
+    let before = compositor.live_cache_stats();
+    let mut full = Vec::with_capacity(frames);
+    let mut cached = Vec::with_capacity(frames);
+    let mut max_diff = 0;
+    for frame in 0..frames {
+        place(&mut scene, frame + 3);
+        let t = Instant::now();
+        let a = compositor.render(&scene, &view, w, h, None)?;
+        full.push(t.elapsed().as_secs_f64() * 1000.0);
+        let t = Instant::now();
+        let b = compositor.render_live(&scene, &view, w, h, None, live)?;
+        cached.push(t.elapsed().as_secs_f64() * 1000.0);
+        let diff = a.pixels().zip(b.pixels()).flat_map(|(p, q)| (0..4).map(move |i| p.0[i].abs_diff(q.0[i]))).max();
+        max_diff = max_diff.max(diff.unwrap_or(0));
+    }
+    let after = compositor.live_cache_stats();
+    let (fm, fp) = stats(full);
+    let (cm, cp) = stats(cached);
+    println!("live drag: {w}x{h}, layer {live} of {} moved every frame, {frames} frames each", scene.layers.len());
+    println!("render:      median {fm:.1} ms, p95 {fp:.1} ms");
+    println!("render_live: median {cm:.1} ms, p95 {cp:.1} ms ({:.1}x faster, medians)", fm / cm);
+    println!(
+        "render_live cache: below {} hits / {} misses, above {} hits / {} misses / {} uncached; largest \
+         channel difference to render {max_diff}/255",
+        after.below_hits - before.below_hits,
+        after.below_misses - before.below_misses,
+        after.above_hits - before.above_hits,
+        after.above_misses - before.above_misses,
+        after.above_uncached - before.above_uncached,
+    );
     Ok(())
 }

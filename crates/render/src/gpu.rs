@@ -13,10 +13,10 @@ use egui_wgpu::ScreenDescriptor;
 
 use crate::fonts::FontSet;
 use crate::math::{self, PixelRect};
-use crate::plan::{self, Content, FramePlan, LayerPlan};
-use crate::scene::{Crop, Overlays, Scene, SceneContent, SourceImage, View};
-use crate::text;
+use crate::plan::{self, Content, FramePlan, LayerPlan, Regions};
+use crate::scene::{BlendMode, Crop, Overlays, Scene, SceneContent, SourceImage, View};
 use crate::{AdapterSummary, RenderError};
+use crate::{live, text};
 
 const FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
 /// One layer's uniforms: 16 vec4 (see `shaders/common.wgsl`), exactly one 256-byte slot.
@@ -31,6 +31,22 @@ const IMAGE_TTL: u64 = 3;
 const IMAGE_CACHE_BYTES: u64 = 768 << 20;
 /// The font atlas's texture id (epaint's managed texture 0).
 const FONT_TEXTURE: TextureId = TextureId::Managed(0);
+
+/// How often [`Compositor::render_live`] found what it keeps (counts since the compositor was made).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LiveCacheStats {
+    /// Frames that started from the cached composite below the live layer.
+    pub below_hits: u64,
+    /// Frames that drew the layers below (and kept the result).
+    pub below_misses: u64,
+    /// Frames that laid the cached group of the layers above over the live layer.
+    pub above_hits: u64,
+    /// Frames that drew the group of the layers above (and kept it).
+    pub above_misses: u64,
+    /// Frames that drew some layers above one by one: those up to the topmost visible layer
+    /// with a blend mode other than normal.
+    pub above_uncached: u64,
+}
 
 /// Composites scenes on the GPU (or Mesa's llvmpipe) and reads the result back.
 ///
@@ -53,6 +69,9 @@ pub struct Compositor {
     pipes: Pipelines,
     images: HashMap<String, CachedImage>,
     targets: Option<Targets>,
+    /// What `render_live` keeps between calls.
+    live: Option<LiveCache>,
+    live_stats: LiveCacheStats,
     layer_uniforms: GrowBuffer,
     blur_uniforms: GrowBuffer,
     /// Scratch for uniform bytes, kept to avoid allocating per frame.
@@ -67,6 +86,7 @@ impl fmt::Debug for Compositor {
             .field("adapter", &self.adapter)
             .field("max_dimension", &self.max_dimension)
             .field("cached_images", &self.images.len())
+            .field("live_cache", &self.live.as_ref().map(|l| l.size))
             .field("fonts", &self.fonts)
             .finish_non_exhaustive()
     }
@@ -94,6 +114,9 @@ struct Pipelines {
     blur_layout_pipeline: wgpu::PipelineLayout,
     composite_module: wgpu::ShaderModule,
     composite_layout: wgpu::PipelineLayout,
+    /// `render_live`'s group of the layers above the live one, laid source-over onto the
+    /// accumulator.
+    group_over: wgpu::RenderPipeline,
     /// Bound where a pipeline's texture slot is unused (shapes).
     dummy: wgpu::BindGroup,
 }
@@ -130,6 +153,54 @@ struct Targets {
     readback: wgpu::Buffer,
     row_bytes: u32,
 }
+
+/// `render_live`'s cache: the composite below the live layer and the group of the layers above
+/// it, for one output size (a `render_live` of another size drops them). `render` leaves it
+/// alone; a device error drops it.
+struct LiveCache {
+    size: [u32; 2],
+    below: Option<CachedTarget>,
+    above: Option<CachedTarget>,
+}
+
+/// An output-sized texture holding what the key describes (`None`: nothing valid yet).
+struct CachedTarget {
+    key: Option<u64>,
+    target: Target,
+    /// Output pixels the content may cover (`None`: none).
+    bounds: Option<PixelRect>,
+}
+
+/// How a `render_live` frame splits its layers.
+#[derive(Debug, Clone, Copy)]
+struct LiveSplit {
+    /// Index of the live layer in `Scene::layers`.
+    live: usize,
+    below_key: u64,
+    /// The cache holds the composite below the live layer.
+    below_hit: bool,
+    /// Index of the first layer of the cached group above: the layers above the live one and
+    /// below this one are drawn one by one onto the accumulator.
+    group_start: usize,
+    /// The group (layers `[group_start, end)`): its key and whether the cache holds it. `None`:
+    /// no layer there.
+    above: Option<(u64, bool)>,
+}
+
+impl LiveSplit {
+    /// Whether the layer at `index` is drawn this frame (rather than taken from the cache).
+    fn draws(&self, index: usize) -> bool {
+        match index.cmp(&self.live) {
+            std::cmp::Ordering::Less => !self.below_hit,
+            std::cmp::Ordering::Equal => true,
+            std::cmp::Ordering::Greater => index < self.group_start || !matches!(self.above, Some((_, true))),
+        }
+    }
+}
+
+/// A composited layer's blur uniforms: the horizontal pass (offset, pairs) if blurred, and the
+/// vertical pass inside the composite.
+type BlurSlot = Option<(Option<(u32, u32)>, (u32, u32))>;
 
 /// A uniform buffer bound with a dynamic offset, grown (and re-bound) when a frame needs more.
 struct GrowBuffer {
@@ -216,6 +287,8 @@ impl Compositor {
             pipes,
             images: HashMap::new(),
             targets: None,
+            live: None,
+            live_stats: LiveCacheStats::default(),
             layer_uniforms,
             blur_uniforms,
             layer_bytes: Vec::new(),
@@ -258,6 +331,86 @@ impl Compositor {
         out_height: u32,
         overlays: Option<&Overlays>,
     ) -> Result<image::RgbaImage, RenderError> {
+        self.render_checked(scene, view, out_width, out_height, overlays, None)
+    }
+
+    /// Renders like [`Compositor::render`] while layer `live_layer` (an index into
+    /// `scene.layers`) is the one changing from call to call (a layer being dragged, scaled or
+    /// edited): what lies below and above it is kept between calls.
+    ///
+    /// - **Below**: the background and layers `[0, live_layer)`, composited exactly as `render`
+    ///   does, are kept in a texture under a hash of everything they depend on (background,
+    ///   canvas size, those layers' content keys, text, shape parameters, transforms, crops,
+    ///   opacity, blend modes, filters, the view and the output size). When the key matches, the
+    ///   frame starts from a copy of it: those pixels are the same bytes `render` makes.
+    /// - **The live layer** is drawn as usual, with its blend mode and filters.
+    /// - **Above**: the layers above the topmost visible layer whose blend mode is not
+    ///   `BlendMode::Normal` (all layers above the live one when there is none; filters are
+    ///   fine: they apply to each layer's own pixels) are composited as a premultiplied group
+    ///   onto a transparent texture, kept under a key like the one below, and the group is laid
+    ///   over the accumulator source-over. Layers between the live one and the group (up to that
+    ///   multiply, screen or overlay layer, whose result depends on what is below it) are drawn
+    ///   one by one each call: correct, just not cached.
+    /// - Overlays are drawn last, as usual.
+    ///
+    /// Source-over is associative, so the grouped layers give `render`'s result up to 8-bit
+    /// rounding: the group is rounded to 8 bits after each of its layers and once more where it
+    /// lands, instead of the accumulator after each layer. Tolerance (tested on scenes with
+    /// blurred images, text, translucent shapes and a multiply layer below and above the live
+    /// one): every channel within 2/255 of `render` on at least 99.9 % of the pixels and never
+    /// more than 8/255; seen: at most 1/255. Where the output itself is translucent (a
+    /// transparent background), straight colours magnify the difference by 1/alpha (seen: 7/255
+    /// at alpha about 0.1); premultiplied, it stays within 1/255.
+    ///
+    /// A call that hits both caches costs a texture copy, the live layer, one blend of the
+    /// group's footprint and the readback.
+    ///
+    /// Memory: one output-sized texture for below and one for above, for the output size of
+    /// the last `render_live` (another size drops and remakes them); on a key change they are
+    /// redrawn in place. `render` neither uses nor drops them; [`Compositor::clear_live_cache`]
+    /// frees them (at the end of a drag, say). Images of cached layers stay in the image cache
+    /// while the live frames go on, so a `render` after the drag uploads nothing.
+    ///
+    /// Errors like `render`, and with [`RenderError::InvalidRequest`] when `live_layer` is not
+    /// an index into `scene.layers`.
+    pub fn render_live(
+        &mut self,
+        scene: &Scene,
+        view: &View,
+        out_width: u32,
+        out_height: u32,
+        overlays: Option<&Overlays>,
+        live_layer: usize,
+    ) -> Result<image::RgbaImage, RenderError> {
+        if live_layer >= scene.layers.len() {
+            return Err(RenderError::InvalidRequest(format!(
+                "live layer {live_layer} is not one of the scene's {} layers",
+                scene.layers.len()
+            )));
+        }
+        self.render_checked(scene, view, out_width, out_height, overlays, Some(live_layer))
+    }
+
+    /// How often [`Compositor::render_live`] found its caches (for logs and tests).
+    pub fn live_cache_stats(&self) -> LiveCacheStats {
+        self.live_stats
+    }
+
+    /// Frees what [`Compositor::render_live`] keeps (two output-sized textures); the next
+    /// `render_live` starts over.
+    pub fn clear_live_cache(&mut self) {
+        self.live = None;
+    }
+
+    fn render_checked(
+        &mut self,
+        scene: &Scene,
+        view: &View,
+        out_width: u32,
+        out_height: u32,
+        overlays: Option<&Overlays>,
+        live: Option<usize>,
+    ) -> Result<image::RgbaImage, RenderError> {
         crate::check_request(view, out_width, out_height)?;
         let too_large = RenderError::TooLarge { width: out_width, height: out_height, max: self.max_dimension };
         if out_width > self.max_dimension || out_height > self.max_dimension {
@@ -274,7 +427,7 @@ impl Compositor {
         self.frame += 1;
         let oom = self.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
         let validation = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let result = self.render_scoped(scene, view, out_width, out_height, overlays);
+        let result = self.render_scoped(scene, view, out_width, out_height, overlays, live);
         let validation = pollster::block_on(validation.pop());
         let oom = pollster::block_on(oom.pop());
         if let Some(reason) = self.lost.lock().unwrap_or_else(PoisonError::into_inner).clone() {
@@ -290,10 +443,11 @@ impl Compositor {
         result
     }
 
-    /// After a device error: render targets may be half-made and the glyph atlas upload may
-    /// have been lost, so both start over (a fresh layout engine uploads its whole atlas).
+    /// After a device error: render targets (and the live caches) may be half-made and the glyph
+    /// atlas upload may have been lost, so all start over (a fresh layout engine uploads its whole atlas).
     fn reset_after_error(&mut self) {
         self.targets = None;
+        self.live = None;
         self.text = self.fonts.new_fonts(self.atlas_side);
     }
 
@@ -304,10 +458,14 @@ impl Compositor {
         out_width: u32,
         out_height: u32,
         overlays: Option<&Overlays>,
+        live: Option<usize>,
     ) -> Result<image::RgbaImage, RenderError> {
         text::begin_pass(&mut self.text, self.atlas_side);
+        let size = [out_width, out_height];
+        let split = live.map(|index| self.live_split(scene, view, size, index));
         let max_pad = ((self.max_dimension - out_width.max(out_height)) / 2) as i32;
-        let plan = plan::plan_frame(scene, view, out_width, out_height, &mut self.text, max_pad);
+        let draws = |index: usize| split.is_none_or(|s| s.draws(index));
+        let plan = plan::plan_frame(scene, view, out_width, out_height, &mut self.text, max_pad, &draws);
         let overlay_mesh = overlays.map(|o| text::overlay_mesh(&self.text, o, &plan.map));
         // Glyphs laid out above went into the atlas: upload what changed (before any text draw).
         if let Some(delta) = self.text.font_image_delta() {
@@ -321,12 +479,87 @@ impl Compositor {
                 self.ensure_image(source);
             }
         }
+        if let Some(split) = &split {
+            self.ensure_live_targets(size, split);
+            // Images of cached layers are not drawn, but they will be again after the drag.
+            for (index, layer) in scene.layers.iter().enumerate() {
+                if !split.draws(index)
+                    && let SceneContent::Image(source) = &layer.content
+                    && let Some(cached) = self.images.get_mut(&source.key)
+                {
+                    cached.last_used = self.frame;
+                }
+            }
+        }
         let Some(targets) = self.targets.take() else {
             return Err(RenderError::Gpu("render targets missing".into()));
         };
-        let result = self.encode_and_read(scene, &plan, &targets, overlay_mesh);
+        let mut cache = if split.is_some() { self.live.take() } else { None };
+        let result = self.encode_and_read(scene, &plan, &targets, split.zip(cache.as_mut()), overlay_mesh);
         self.targets = Some(targets);
+        if cache.is_some() {
+            self.live = cache;
+        }
         result
+    }
+
+    /// Decides what a `render_live` frame takes from the cache (dropping a cache of another
+    /// output size).
+    fn live_split(&mut self, scene: &Scene, view: &View, size: [u32; 2], live: usize) -> LiveSplit {
+        if self.live.as_ref().is_some_and(|c| c.size != size) {
+            self.live = None;
+        }
+        let cache = self.live.as_ref();
+        let below_key = live::below_key(scene, view, size, live);
+        let below_hit = cache.and_then(|c| c.below.as_ref()).is_some_and(|b| b.key == Some(below_key));
+        // The group starts above the topmost visible layer that does not blend normally (what
+        // such a layer does depends on what is below it, the live layer included).
+        let group_start = scene
+            .layers
+            .iter()
+            .enumerate()
+            .skip(live + 1)
+            .rev()
+            .find(|(_, l)| l.blend != BlendMode::Normal && plan::is_visible(l))
+            .map_or(live + 1, |(index, _)| index + 1);
+        let above = (group_start < scene.layers.len()).then(|| {
+            let key = live::group_key(scene, view, size, group_start);
+            (key, cache.and_then(|c| c.above.as_ref()).is_some_and(|a| a.key == Some(key)))
+        });
+        let stats = &mut self.live_stats;
+        if below_hit {
+            stats.below_hits += 1;
+        } else {
+            stats.below_misses += 1;
+        }
+        match above {
+            Some((_, true)) => stats.above_hits += 1,
+            Some((_, false)) => stats.above_misses += 1,
+            None => {}
+        }
+        if group_start > live + 1 {
+            stats.above_uncached += 1;
+        }
+        LiveSplit { live, below_key, below_hit, group_start, above }
+    }
+
+    /// Makes the cache's textures a frame needs: below to keep (on a miss), the group to draw.
+    fn ensure_live_targets(&mut self, size: [u32; 2], split: &LiveSplit) {
+        let mut cache = self.live.take().unwrap_or(LiveCache { size, below: None, above: None });
+        if !split.below_hit && cache.below.is_none() {
+            let usage =
+                wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_SRC | wgpu::TextureUsages::COPY_DST;
+            let target = self.make_target("live below", size, usage);
+            cache.below = Some(CachedTarget { key: None, target, bounds: None });
+        }
+        if split.above.is_some() && cache.above.is_none() {
+            let usage = wgpu::TextureUsages::RENDER_ATTACHMENT
+                | wgpu::TextureUsages::TEXTURE_BINDING
+                | wgpu::TextureUsages::COPY_SRC;
+            let target = self.make_target("live above", size, usage);
+            cache.above = Some(CachedTarget { key: None, target, bounds: None });
+        }
+        self.live = Some(cache);
     }
 
     fn encode_and_read(
@@ -334,6 +567,7 @@ impl Compositor {
         scene: &Scene,
         plan: &FramePlan<'_>,
         targets: &Targets,
+        live: Option<(LiveSplit, &mut LiveCache)>,
         overlay_mesh: Option<Mesh>,
     ) -> Result<image::RgbaImage, RenderError> {
         let [out_w, out_h] = targets.size;
@@ -346,7 +580,7 @@ impl Compositor {
         self.layer_bytes.clear();
         self.blur_bytes.clear();
         let mut layer_slots = Vec::with_capacity(plan.layers.len());
-        let mut blur_slots = Vec::with_capacity(plan.layers.len());
+        let mut blur_slots: Vec<BlurSlot> = Vec::with_capacity(plan.layers.len());
         for (layer, region) in plan.layers.iter().zip(&regions) {
             if region.is_none() {
                 layer_slots.push((0, 0.0));
@@ -383,11 +617,24 @@ impl Compositor {
         }
 
         let mut encoder = self.new_encoder();
-        let visible = plan.canvas.intersect(&plan.out);
-        // Background: fill the canvas pixels. A plain clear when the canvas covers the output.
-        let bg = math::premultiplied(scene.background).map(math::quantize);
-        let covers = visible == plan.out;
-        {
+        let (split, mut cache) = live.unzip();
+        let full = wgpu::Extent3d { width: out_w, height: out_h, depth_or_array_layers: 1 };
+        let cached_below = split
+            .filter(|s| s.below_hit)
+            .and(cache.as_deref())
+            .and_then(|c| c.below.as_ref())
+            .filter(|b| b.key.is_some());
+        if let Some(below) = cached_below {
+            encoder.copy_texture_to_texture(
+                texel_copy(&below.target.texture, 0, 0),
+                texel_copy(&targets.accum.texture, 0, 0),
+                full,
+            );
+        } else {
+            let visible = plan.canvas.intersect(&plan.out);
+            // Background: fill the canvas pixels. A plain clear when the canvas covers the output.
+            let bg = math::premultiplied(scene.background).map(math::quantize);
+            let covers = visible == plan.out;
             let clear = if covers { color(bg) } else { wgpu::Color::TRANSPARENT };
             let mut pass = begin_pass(&mut encoder, &targets.accum.view, Some(clear));
             if !covers && !visible.is_empty() {
@@ -399,89 +646,63 @@ impl Compositor {
             }
         }
 
-        for (index, layer) in plan.layers.iter().enumerate() {
-            let Some(region) = regions[index] else { continue };
-            let (slot, lod) = layer_slots[index];
-            if layer.direct {
-                match &layer.content {
-                    Content::Text { mesh } => {
-                        encoder = self.draw_mesh(encoder, &targets.accum, [out_w, out_h], mesh.clone(), &region.draw);
-                    }
-                    _ => {
-                        let mut pass = begin_pass(&mut encoder, &targets.accum.view, None);
-                        set_scissor(&mut pass, &region.draw);
-                        self.draw_quad(&mut pass, layer, slot, lod);
-                    }
-                }
-                continue;
-            }
-            let Some(backdrop) = &targets.backdrop else { continue };
-            if layer.fused {
-                self.copy_backdrop(&mut encoder, &targets.accum, backdrop, &region.out);
-                let mut pass = begin_pass(&mut encoder, &targets.accum.view, None);
-                set_scissor(&mut pass, &region.out);
-                match &layer.content {
-                    Content::Image { source, .. } => {
-                        let Some(cached) = self.images.get(&source.key) else { continue };
-                        let group = if lod > 0.0 { &cached.bind_group } else { &cached.base_bind_group };
-                        pass.set_pipeline(&self.pipes.composite_image);
-                        pass.set_bind_group(1, group, &[]);
-                    }
-                    _ => {
-                        pass.set_pipeline(&self.pipes.composite_shape);
-                        pass.set_bind_group(1, &self.pipes.dummy, &[]);
-                    }
-                }
-                pass.set_bind_group(0, &self.layer_uniforms.bind_group, &[slot]);
-                pass.set_bind_group(2, &backdrop.bind_group, &[]);
-                // Unused by these entry points, but part of the layout.
-                pass.set_bind_group(3, &self.blur_uniforms.bind_group, &[0]);
-                pass.draw(0..3, 0..1);
-                continue;
-            }
-            let Some(layers) = &targets.layer else { continue };
-            // Render the layer alone into the padded layer target.
-            match &layer.content {
-                Content::Text { mesh } => {
+        // Planned layers are in scene order: those below the live one; the live one and those
+        // drawn one by one above it; the group (a plain render: all "below").
+        let live_index = split.map_or(usize::MAX, |s| s.live);
+        let group_start = split.map_or(usize::MAX, |s| s.group_start);
+        let below_end = plan.layers.partition_point(|l| l.index < live_index);
+        let above_start = plan.layers.partition_point(|l| l.index < group_start);
+        // What each layer draws with: its plan, where, and its uniform slots (`None`: nowhere).
+        let draws: Vec<_> = (0..plan.layers.len())
+            .map(|i| regions[i].map(|r| (&plan.layers[i], r, (layer_slots[i], blur_slots[i]))))
+            .collect();
+        for (layer, region, slots) in draws[..below_end].iter().flatten() {
+            encoder = self.draw_layer(encoder, layer, region, *slots, targets, &targets.accum);
+        }
+        if let Some(split) = split
+            && !split.below_hit
+            && let Some(below) = cache.as_deref_mut().and_then(|c| c.below.as_mut())
+        {
+            encoder.copy_texture_to_texture(
+                texel_copy(&targets.accum.texture, 0, 0),
+                texel_copy(&below.target.texture, 0, 0),
+                full,
+            );
+            below.key = Some(split.below_key);
+        }
+        for (layer, region, slots) in draws[below_end..above_start].iter().flatten() {
+            encoder = self.draw_layer(encoder, layer, region, *slots, targets, &targets.accum);
+        }
+        let above = &draws[above_start..];
+        let group = split.and_then(|s| s.above).zip(cache.and_then(|c| c.above.as_mut()));
+        match group {
+            Some(((key, hit), group)) => {
+                if !hit || group.key.is_none() {
+                    // Normal layers source-over onto a transparent target: the premultiplied group.
                     {
-                        let _clear = begin_pass(&mut encoder, &layers[0].view, Some(wgpu::Color::TRANSPARENT));
+                        let _clear = begin_pass(&mut encoder, &group.target.view, Some(wgpu::Color::TRANSPARENT));
                     }
-                    let mut shifted = mesh.clone();
-                    for v in &mut shifted.vertices {
-                        v.pos = pos2(v.pos.x + pad as f32, v.pos.y + pad as f32);
+                    let mut bounds: Option<PixelRect> = None;
+                    for (layer, region, slots) in above.iter().flatten() {
+                        encoder = self.draw_layer(encoder, layer, region, *slots, targets, &group.target);
+                        bounds = Some(bounds.map_or(region.out, |b| b.union(&region.out)));
                     }
-                    encoder = self.draw_mesh(encoder, &layers[0], padded, shifted, &region.draw);
+                    group.key = Some(key);
+                    group.bounds = bounds;
                 }
-                _ => {
-                    let mut pass = begin_pass(&mut encoder, &layers[0].view, Some(wgpu::Color::TRANSPARENT));
-                    set_scissor(&mut pass, &region.draw);
-                    self.draw_quad(&mut pass, layer, slot, lod);
+                if let Some(bounds) = &group.bounds {
+                    let mut pass = begin_pass(&mut encoder, &targets.accum.view, None);
+                    set_scissor(&mut pass, bounds);
+                    pass.set_pipeline(&self.pipes.group_over);
+                    pass.set_bind_group(0, &group.target.bind_group, &[]);
+                    pass.draw(0..3, 0..1);
                 }
             }
-            let Some((h, (v, v_pairs))) = blur_slots[index] else { continue };
-            let mut source = &layers[0];
-            if let Some((h, h_pairs)) = h
-                && let Some(blur) = self.pipes.get(PerPairs::Blur, h_pairs)
-            {
-                let mut pass = begin_pass(&mut encoder, &layers[1].view, None);
-                set_scissor(&mut pass, &region.blur_h);
-                pass.set_pipeline(blur);
-                pass.set_bind_group(0, &self.blur_uniforms.bind_group, &[h]);
-                pass.set_bind_group(1, &layers[0].bind_group, &[]);
-                pass.draw(0..3, 0..1);
-                source = &layers[1];
+            None => {
+                for (layer, region, slots) in above.iter().flatten() {
+                    encoder = self.draw_layer(encoder, layer, region, *slots, targets, &targets.accum);
+                }
             }
-            let Some(composite) = self.pipes.get(PerPairs::Composite, v_pairs) else { continue };
-            let r = region.out;
-            self.copy_backdrop(&mut encoder, &targets.accum, backdrop, &r);
-            let mut pass = begin_pass(&mut encoder, &targets.accum.view, None);
-            set_scissor(&mut pass, &r);
-            pass.set_pipeline(composite);
-            pass.set_bind_group(0, &self.layer_uniforms.bind_group, &[slot]);
-            pass.set_bind_group(1, &source.bind_group, &[]);
-            pass.set_bind_group(2, &backdrop.bind_group, &[]);
-            pass.set_bind_group(3, &self.blur_uniforms.bind_group, &[v]);
-            pass.draw(0..3, 0..1);
         }
 
         if let Some(mesh) = overlay_mesh {
@@ -502,6 +723,110 @@ impl Compositor {
         );
         self.queue.submit([encoder.finish()]);
         self.read_back(targets)
+    }
+
+    /// Draws one planned layer onto `dest` (the accumulator, or `render_live`'s group), the way
+    /// its plan says: straight on with hardware blending, or through the composite shader (after
+    /// drawing and blurring it alone in the layer targets), which reads what is below from a copy
+    /// of `dest` under its footprint.
+    fn draw_layer(
+        &mut self,
+        mut encoder: wgpu::CommandEncoder,
+        layer: &LayerPlan<'_>,
+        region: &Regions,
+        ((slot, lod), blur_slot): ((u32, f32), BlurSlot),
+        targets: &Targets,
+        dest: &Target,
+    ) -> wgpu::CommandEncoder {
+        let [out_w, out_h] = targets.size;
+        let pad = targets.pad;
+        let padded = [out_w + 2 * pad as u32, out_h + 2 * pad as u32];
+        if layer.direct {
+            match &layer.content {
+                Content::Text { mesh } => {
+                    encoder = self.draw_mesh(encoder, dest, [out_w, out_h], mesh.clone(), &region.draw);
+                }
+                _ => {
+                    let mut pass = begin_pass(&mut encoder, &dest.view, None);
+                    set_scissor(&mut pass, &region.draw);
+                    self.draw_quad(&mut pass, layer, slot, lod);
+                }
+            }
+            return encoder;
+        }
+        let Some(backdrop) = &targets.backdrop else { return encoder };
+        if layer.fused {
+            self.copy_backdrop(&mut encoder, dest, backdrop, &region.out);
+            let mut pass = begin_pass(&mut encoder, &dest.view, None);
+            set_scissor(&mut pass, &region.out);
+            match &layer.content {
+                Content::Image { source, .. } => {
+                    let Some(cached) = self.images.get(&source.key) else {
+                        drop(pass);
+                        return encoder;
+                    };
+                    let group = if lod > 0.0 { &cached.bind_group } else { &cached.base_bind_group };
+                    pass.set_pipeline(&self.pipes.composite_image);
+                    pass.set_bind_group(1, group, &[]);
+                }
+                _ => {
+                    pass.set_pipeline(&self.pipes.composite_shape);
+                    pass.set_bind_group(1, &self.pipes.dummy, &[]);
+                }
+            }
+            pass.set_bind_group(0, &self.layer_uniforms.bind_group, &[slot]);
+            pass.set_bind_group(2, &backdrop.bind_group, &[]);
+            // Unused by these entry points, but part of the layout.
+            pass.set_bind_group(3, &self.blur_uniforms.bind_group, &[0]);
+            pass.draw(0..3, 0..1);
+            drop(pass);
+            return encoder;
+        }
+        let Some(layers) = &targets.layer else { return encoder };
+        // Render the layer alone into the padded layer target.
+        match &layer.content {
+            Content::Text { mesh } => {
+                {
+                    let _clear = begin_pass(&mut encoder, &layers[0].view, Some(wgpu::Color::TRANSPARENT));
+                }
+                let mut shifted = mesh.clone();
+                for v in &mut shifted.vertices {
+                    v.pos = pos2(v.pos.x + pad as f32, v.pos.y + pad as f32);
+                }
+                encoder = self.draw_mesh(encoder, &layers[0], padded, shifted, &region.draw);
+            }
+            _ => {
+                let mut pass = begin_pass(&mut encoder, &layers[0].view, Some(wgpu::Color::TRANSPARENT));
+                set_scissor(&mut pass, &region.draw);
+                self.draw_quad(&mut pass, layer, slot, lod);
+            }
+        }
+        let Some((h, (v, v_pairs))) = blur_slot else { return encoder };
+        let mut source = &layers[0];
+        if let Some((h, h_pairs)) = h
+            && let Some(blur) = self.pipes.get(PerPairs::Blur, h_pairs)
+        {
+            let mut pass = begin_pass(&mut encoder, &layers[1].view, None);
+            set_scissor(&mut pass, &region.blur_h);
+            pass.set_pipeline(blur);
+            pass.set_bind_group(0, &self.blur_uniforms.bind_group, &[h]);
+            pass.set_bind_group(1, &layers[0].bind_group, &[]);
+            pass.draw(0..3, 0..1);
+            source = &layers[1];
+        }
+        let Some(composite) = self.pipes.get(PerPairs::Composite, v_pairs) else { return encoder };
+        let r = region.out;
+        self.copy_backdrop(&mut encoder, dest, backdrop, &r);
+        let mut pass = begin_pass(&mut encoder, &dest.view, None);
+        set_scissor(&mut pass, &r);
+        pass.set_pipeline(composite);
+        pass.set_bind_group(0, &self.layer_uniforms.bind_group, &[slot]);
+        pass.set_bind_group(1, &source.bind_group, &[]);
+        pass.set_bind_group(2, &backdrop.bind_group, &[]);
+        pass.set_bind_group(3, &self.blur_uniforms.bind_group, &[v]);
+        pass.draw(0..3, 0..1);
+        drop(pass);
+        encoder
     }
 
     fn read_back(&self, targets: &Targets) -> Result<image::RgbaImage, RenderError> {
@@ -531,8 +856,8 @@ impl Compositor {
     }
 
     /// The blend shader reads what is below from a copy of just the layer's footprint, then
-    /// writes over the accumulator there: the ping-pong of two accumulators without copying or
-    /// shading the pixels the layer does not touch.
+    /// writes over the accumulator (or group) there: the ping-pong of two accumulators without
+    /// copying or shading the pixels the layer does not touch.
     fn copy_backdrop(&self, encoder: &mut wgpu::CommandEncoder, accum: &Target, backdrop: &Target, r: &PixelRect) {
         encoder.copy_texture_to_texture(
             texel_copy(&accum.texture, r.x0 as u32, r.y0 as u32),
@@ -650,7 +975,12 @@ impl Compositor {
             self.targets = Some(Targets {
                 size,
                 pad: 0,
-                accum: self.make_target("accumulator", size, attach | wgpu::TextureUsages::COPY_SRC),
+                // Copied from `render_live`'s cached below, and to it and to the backdrop.
+                accum: self.make_target(
+                    "accumulator",
+                    size,
+                    attach | wgpu::TextureUsages::COPY_SRC | wgpu::TextureUsages::COPY_DST,
+                ),
                 backdrop: None,
                 layer: None,
                 readback: self.device.create_buffer(&wgpu::BufferDescriptor {
@@ -1124,6 +1454,33 @@ impl Pipelines {
             0,
         );
         let image = quad_pipeline("image", "fs_image");
+        let group_module = module("group", &[include_str!("shaders/group.wgsl")]);
+        let group_layout = layout("group", &[&texture_layout]);
+        let group_over = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+            label: Some("group over"),
+            layout: Some(&group_layout),
+            vertex: wgpu::VertexState {
+                module: &group_module,
+                entry_point: Some("vs_group"),
+                compilation_options: Default::default(),
+                buffers: &[],
+            },
+            primitive: wgpu::PrimitiveState::default(),
+            depth_stencil: None,
+            multisample: wgpu::MultisampleState::default(),
+            fragment: Some(wgpu::FragmentState {
+                module: &group_module,
+                entry_point: Some("fs_group"),
+                compilation_options: Default::default(),
+                targets: &[Some(wgpu::ColorTargetState {
+                    format: FORMAT,
+                    blend: Some(over),
+                    write_mask: wgpu::ColorWrites::ALL,
+                })],
+            }),
+            multiview_mask: None,
+            cache: None,
+        });
         let image_base = quad_pipeline("image (level 0)", "fs_image_base");
         let dummy_texture = device.create_texture(&wgpu::TextureDescriptor {
             label: Some("dummy"),
@@ -1160,6 +1517,7 @@ impl Pipelines {
             blur_layout_pipeline,
             composite_module,
             composite_layout,
+            group_over,
             dummy,
         }
     }

@@ -34,6 +34,13 @@
 //! 3. **Overlays** (editor only): safe-zone shading and slide guides, drawn last with epaint.
 //! 4. **Readback**: rows are copied out of the 256-byte-aligned buffer and un-premultiplied.
 //!
+//! # Live frames
+//!
+//! While one layer changes from frame to frame (a drag), [`Compositor::render_live`] keeps the
+//! composite of everything below it and a premultiplied group of the normal-blend layers above
+//! it in two output-sized textures, keyed by hashes of what they show, so a frame draws the live
+//! layer alone between a texture copy and one blend (see its docs for the tolerance).
+//!
 //! # Adapter
 //!
 //! Without `WGPU_BACKEND`, Vulkan (Metal, DX12) is asked first and OpenGL only when it finds
@@ -72,6 +79,7 @@
 
 mod fonts;
 mod gpu;
+mod live;
 mod math;
 mod plan;
 pub mod reference;
@@ -79,7 +87,7 @@ pub mod scene;
 mod text;
 
 pub use fonts::FontSet;
-pub use gpu::Compositor;
+pub use gpu::{Compositor, LiveCacheStats};
 pub use scene::{
     BlendMode, Crop, Filters, Overlays, Scene, SceneContent, SceneLayer, ShapeKind, SourceImage, Transform, View,
 };

@@ -88,6 +88,17 @@ impl PixelRect {
         PixelRect::new(self.x0.max(other.x0), self.y0.max(other.y0), self.x1.min(other.x1), self.y1.min(other.y1))
     }
 
+    /// The smallest rectangle holding both (an empty one adds nothing).
+    pub fn union(&self, other: &PixelRect) -> PixelRect {
+        if self.is_empty() {
+            return *other;
+        }
+        if other.is_empty() {
+            return *self;
+        }
+        PixelRect::new(self.x0.min(other.x0), self.y0.min(other.y0), self.x1.max(other.x1), self.y1.max(other.y1))
+    }
+
     pub fn expand(&self, dx: i32, dy: i32) -> PixelRect {
         PixelRect::new(self.x0 - dx, self.y0 - dy, self.x1 + dx, self.y1 + dy)
     }

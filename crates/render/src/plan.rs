@@ -32,6 +32,8 @@ pub(crate) enum Content<'a> {
 /// One layer's plan.
 #[derive(Debug)]
 pub(crate) struct LayerPlan<'a> {
+    /// Its index in `Scene::layers`.
+    pub index: usize,
     pub layer: &'a SceneLayer,
     pub content: Content<'a>,
     pub placement: Placement,
@@ -99,7 +101,10 @@ pub(crate) fn natural_size(
     }
 }
 
-/// Plans a frame. `max_pad` limits the padding (the padded target must fit the device).
+/// Plans a frame. `max_pad` limits the padding (the padded target must fit the device). Only the
+/// layers whose index `include` accepts are planned (the others come from a cache); text among
+/// the others is still laid out, so that its layout stays in epaint's cache for the next frame
+/// that needs it.
 pub(crate) fn plan_frame<'a>(
     scene: &'a Scene,
     view: &View,
@@ -107,13 +112,16 @@ pub(crate) fn plan_frame<'a>(
     out_height: u32,
     fonts: &mut Fonts,
     max_pad: i32,
+    include: &dyn Fn(usize) -> bool,
 ) -> FramePlan<'a> {
     let map = OutputMap::new(view, out_width, out_height);
     let canvas = math::canvas_pixels([scene.width as f32, scene.height as f32], &map, 0);
     let out = PixelRect::sized(out_width, out_height);
     let mut layers = Vec::with_capacity(scene.layers.len());
-    for layer in &scene.layers {
-        if let Some(plan) = plan_layer(layer, &map, fonts) {
+    for (index, layer) in scene.layers.iter().enumerate() {
+        if !include(index) {
+            keep_text_warm(layer, &map, fonts);
+        } else if let Some(plan) = plan_layer(index, layer, &map, fonts) {
             layers.push(plan);
         }
     }
@@ -121,11 +129,28 @@ pub(crate) fn plan_frame<'a>(
     FramePlan { map, canvas, out, layers, pad }
 }
 
-fn plan_layer<'a>(layer: &'a SceneLayer, map: &OutputMap, fonts: &mut Fonts) -> Option<LayerPlan<'a>> {
+/// Whether a layer draws anything at all (an invisible layer is skipped whatever its blend).
+pub(crate) fn is_visible(layer: &SceneLayer) -> bool {
     let opacity = layer.opacity.clamp(0.0, 1.0);
-    if opacity.is_nan() || opacity <= 0.0 {
+    !opacity.is_nan() && opacity > 0.0
+}
+
+/// Lays out a text layer as `plan_layer` would, without tessellating it.
+fn keep_text_warm(layer: &SceneLayer, map: &OutputMap, fonts: &mut Fonts) {
+    if let SceneContent::Text { text, font_size, color, wrap_width } = &layer.content
+        && is_visible(layer)
+    {
+        let t = &layer.transform;
+        let ppp = text::text_pixels_per_point([t.scale_x, t.scale_y], map);
+        text::layout(fonts, text, *font_size, *color, *wrap_width, ppp);
+    }
+}
+
+fn plan_layer<'a>(index: usize, layer: &'a SceneLayer, map: &OutputMap, fonts: &mut Fonts) -> Option<LayerPlan<'a>> {
+    if !is_visible(layer) {
         return None;
     }
+    let opacity = layer.opacity.clamp(0.0, 1.0);
     let filters = math::sanitize_filters(&layer.filters);
     let f = &filters;
     // The blur radius is in canvas px whatever the layer's own scale.
@@ -153,7 +178,7 @@ fn plan_layer<'a>(layer: &'a SceneLayer, map: &OutputMap, fonts: &mut Fonts) -> 
         }
     };
     let fused = !direct && sigma == [None, None] && !matches!(content, Content::Text { .. });
-    Some(LayerPlan { layer, content, placement, filters, opacity, bounds, direct, fused, sigma, reach })
+    Some(LayerPlan { index, layer, content, placement, filters, opacity, bounds, direct, fused, sigma, reach })
 }
 
 fn mesh_bounds(mesh: &Mesh) -> Option<PixelRect> {

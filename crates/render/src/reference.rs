@@ -28,7 +28,7 @@ pub fn render_cpu(scene: &Scene, view: &View, out_width: u32, out_height: u32, f
     }
     fonts.with_cpu_fonts(|fonts| {
         text::begin_pass(fonts, ATLAS_SIDE);
-        let plan = plan::plan_frame(scene, view, out_width, out_height, fonts, i32::MAX / 4);
+        let plan = plan::plan_frame(scene, view, out_width, out_height, fonts, i32::MAX / 4, &|_| true);
         let atlas = fonts.texture_atlas().image();
         let mut renderer = Cpu { atlas, mips: HashMap::new() };
         let mut accum = Plane::new(plan.out);

@@ -148,6 +148,12 @@ fn a_carousel_exports_numbered_slides_and_jpeg_works() {
         assert!(p[1] > 130 && p[0] < 40, "the bar crosses every slide: {p:?} in {file}");
     }
     assert!(report.files[2].ends_with("post-3.jpg"));
+    let again = dir.path().join("again").join("post.jpg");
+    let request = ExportRequest { preset: None, format: ExportFormat::Jpeg, out: Some(again.display().to_string()) };
+    let second = engine.export_current(request).expect("export again");
+    for (a, b) in report.files.iter().zip(&second.files) {
+        assert_eq!(std::fs::read(a).expect("read"), std::fs::read(b).expect("read"), "JPEG export is byte-identical");
+    }
 }
 
 #[test]

@@ -291,6 +291,8 @@ impl Engine {
 
     /// Applies edits and renders the preview in one call: the live path of a drag, one round trip
     /// from the pointer to the pixels (the UI refreshes its [`ProjectView`] when the gesture ends).
+    /// When the edits all change one layer, the compositor keeps the layers below and above it
+    /// cached between frames and redraws only that layer.
     pub fn edit_and_preview(
         &self,
         request: ApplyEditsRequest,
@@ -298,32 +300,45 @@ impl Engine {
         height: u32,
         safe_zones: bool,
     ) -> Result<(u64, Arc<RgbaImage>), IpcError> {
+        let live = single_layer(&request.edits);
         self.with_session(|session| session.apply(request.edits, request.gesture.as_deref()))?;
         self.studio().schedule_save();
-        self.preview(width, height, safe_zones)
+        self.render_preview(width, height, safe_zones, live)
     }
 
     /// Renders the open project's canvas at `width` x `height` for the live preview. Returns the
     /// revision rendered with the pixels.
     pub fn preview(&self, width: u32, height: u32, safe_zones: bool) -> Result<(u64, Arc<RgbaImage>), IpcError> {
+        self.render_preview(width, height, safe_zones, None)
+    }
+
+    fn render_preview(
+        &self,
+        width: u32,
+        height: u32,
+        safe_zones: bool,
+        live: Option<LayerId>,
+    ) -> Result<(u64, Arc<RgbaImage>), IpcError> {
         if width == 0 || height == 0 || width > MAX_PREVIEW_SIDE || height > MAX_PREVIEW_SIDE {
             return Err(IpcError::new(
                 ErrorCode::InvalidRequest,
                 format!("preview size {width}x{height} is outside 1..={MAX_PREVIEW_SIDE}"),
             ));
         }
-        let (revision, scene, view, overlays) = self.with_session(|session| {
-            let (scene, _) = scene::build(session.post(), session.dir(), &self.studio().assets)?;
+        let (revision, built, view, overlays) = self.with_session(|session| {
+            let built = scene::build(session.post(), session.dir(), &self.studio().assets)?;
             let view = scene::full_view(session.post())?;
-            Ok((session.revision(), scene, view, scene::overlays(session.post(), safe_zones)?))
+            Ok((session.revision(), built, view, scene::overlays(session.post(), safe_zones)?))
         })?;
+        let live_layer = live.and_then(|id| built.ids.iter().position(|&i| i == id));
         let frame = self.studio().renderer.render(RenderRequest {
-            scene: Arc::new(scene),
+            scene: Arc::new(built.scene),
             view,
             width,
             height,
             overlays: Some(overlays),
             preview: true,
+            live_layer,
         })?;
         Ok((revision, frame))
     }
@@ -348,7 +363,7 @@ impl Engine {
             Some(out) => PathBuf::from(out),
             None => dir.join("exports").join(format!("{preset_id}.{}", request.format.extension())),
         };
-        let (scene, skipped) = scene::build(post, dir, &self.studio().assets)?;
+        let scene::BuiltScene { scene, skipped, .. } = scene::build(post, dir, &self.studio().assets)?;
         if let Some(skip) = skipped.first() {
             tracing::warn!(layer = skip.layer.0, "left out of the export: {}", skip.reason);
         }
@@ -368,6 +383,7 @@ impl Engine {
                 height: target.height,
                 overlays: None,
                 preview: false,
+                live_layer: None,
             })?;
             let recipe = export::recipe(post, &preset_id, slide as u32, model_hash);
             let bytes = export::encode(&frame, request.format, &recipe)?;
@@ -525,6 +541,22 @@ impl Engine {
             checks,
         })
     }
+}
+
+/// The layer a request changes, when all its edits change the same one layer's properties (a drag,
+/// a slider): the compositor can then keep the others cached.
+fn single_layer(edits: &[Edit]) -> Option<LayerId> {
+    let mut ids = edits.iter().map(|edit| match edit {
+        Edit::SetTransform { id, .. }
+        | Edit::SetCrop { id, .. }
+        | Edit::SetOpacity { id, .. }
+        | Edit::SetFilters { id, .. }
+        | Edit::SetBlend { id, .. }
+        | Edit::SetContent { id, .. } => Some(*id),
+        _ => None,
+    });
+    let first = ids.next()??;
+    ids.all(|id| id == Some(first)).then_some(first)
 }
 
 fn default_name(content: &LayerContent) -> String {

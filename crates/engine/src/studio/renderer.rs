@@ -30,6 +30,9 @@ pub struct RenderRequest {
     pub overlays: Option<Overlays>,
     /// A live preview (may be superseded) rather than an export (always rendered).
     pub preview: bool,
+    /// The scene layer being changed by a gesture: the others may come from the compositor's
+    /// cache.
+    pub live_layer: Option<usize>,
 }
 
 type Reply<T> = Sender<Result<T, IpcError>>;
@@ -238,7 +241,11 @@ fn serve(fonts: Vec<PathBuf>, rx: Receiver<Message>) {
 /// rather than a dead thread and a hung caller.
 fn render(compositor: &mut Compositor, request: &RenderRequest) -> Frame {
     let run = std::panic::AssertUnwindSafe(|| {
-        compositor.render(&request.scene, &request.view, request.width, request.height, request.overlays.as_ref())
+        let RenderRequest { scene, view, width, height, overlays, .. } = request;
+        match request.live_layer {
+            Some(live) => compositor.render_live(scene, view, *width, *height, overlays.as_ref(), live),
+            None => compositor.render(scene, view, *width, *height, overlays.as_ref()),
+        }
     });
     let started = std::time::Instant::now();
     match std::panic::catch_unwind(run) {

@@ -73,11 +73,23 @@ pub fn overlays(post: &Post, safe_zones: bool) -> Result<Overlays, IpcError> {
     Ok(Overlays { shaded: if safe_zones { unsafe_rects(canvas, slides) } else { Vec::new() }, guides })
 }
 
+/// A post's scene and how it maps back to the post.
+#[derive(Debug, Clone)]
+pub struct BuiltScene {
+    /// What the compositor draws.
+    pub scene: Scene,
+    /// The post's layer id of each scene layer (scene layers are the drawable subset).
+    pub ids: Vec<LayerId>,
+    /// Layers left out, and why.
+    pub skipped: Vec<Skipped>,
+}
+
 /// The scene of a post: visible layers with their pixels. Layers whose media cannot be drawn
 /// (a missing file, a video before video support) are left out and listed.
-pub fn build(post: &Post, project: &Path, assets: &AssetCache) -> Result<(Scene, Vec<Skipped>), IpcError> {
+pub fn build(post: &Post, project: &Path, assets: &AssetCache) -> Result<BuiltScene, IpcError> {
     let (width, height) = canvas_size(post)?;
     let mut layers = Vec::with_capacity(post.layers.len());
+    let mut ids = Vec::with_capacity(post.layers.len());
     let mut skipped = Vec::new();
     for layer in post.layers.iter().filter(|l| l.visible && l.opacity > 0.0) {
         let content = match &layer.content {
@@ -106,6 +118,7 @@ pub fn build(post: &Post, project: &Path, assets: &AssetCache) -> Result<(Scene,
                 SceneContent::Shape { kind: *shape, fill: *fill, width: *width, height: *height }
             }
         };
+        ids.push(layer.id);
         layers.push(SceneLayer {
             content,
             transform: layer.transform,
@@ -115,7 +128,7 @@ pub fn build(post: &Post, project: &Path, assets: &AssetCache) -> Result<(Scene,
             filters: layer.filters,
         });
     }
-    Ok((Scene { width, height, background: post.background, layers }, skipped))
+    Ok(BuiltScene { scene: Scene { width, height, background: post.background, layers }, ids, skipped })
 }
 
 /// The part of the post's canvas that fills slide `slide` of an export at `target` (each slide

@@ -6,6 +6,7 @@
 #  2. edit-to-pixels latency in the real app (p50/p95 over a drag of a layer on a 1080x1350 post of
 #     3 photos, 3 shapes and a text layer), measured by the UI from input event to drawn frame.
 # Usage: bench/canvas_bench.sh   (after ./scripts/run --no-launch; the first run builds release)
+#        POSTCRAFT_APP=target/release/postcraft-studio bench/canvas_bench.sh   (latency of a release app)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$repo/target}"

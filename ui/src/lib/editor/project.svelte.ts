@@ -95,7 +95,7 @@ type ProjectIpc = Pick<
   | 'projectOpen'
   | 'projectSave'
   | 'applyEdits'
-  | 'editPreview'
+  | 'editPreviewStream'
   | 'addLayer'
   | 'duplicateLayer'
   | 'undo'
@@ -336,6 +336,8 @@ export class ProjectStore {
     /** Live requests were answered since the view was last read. */
     let behind = false;
     let reading: Promise<void> | null = null;
+    /** Frames whose bytes are still arriving after their request was answered. */
+    const arriving = new Set<Promise<void>>();
     const sender = new LatestWinsSender(async (batch) => {
       const request = { edits: batch.edits, gesture: id };
       const sink = this.#live;
@@ -344,8 +346,14 @@ export class ProjectStore {
       try {
         if (sink && size && key !== undefined) {
           behind = true;
-          const frame = await this.#ipc.editPreview(request, size);
-          this.#showLive(sink, key, frame, batch.inputTime);
+          // The sender's slot frees once the engine answered; the frame is drawn when its bytes
+          // are in (the scheduler refuses it if a newer one got there first).
+          const { frame } = await this.#ipc.editPreviewStream(request, size);
+          const shown = frame
+            .then((f) => this.#showLive(sink, key, f, batch.inputTime))
+            .catch((e: unknown) => this.#fail('Could not apply the change', e))
+            .finally(() => arriving.delete(shown));
+          arriving.add(shown);
         } else {
           this.#accept(await this.#ipc.applyEdits(request), batch.inputTime);
         }
@@ -356,6 +364,7 @@ export class ProjectStore {
     /** Waits for the requests, then reads the view once if live requests changed the post. */
     const settled = async (): Promise<void> => {
       await sender.idle();
+      await Promise.all([...arriving]);
       if (behind) {
         behind = false;
         reading = this.#readView().finally(() => {

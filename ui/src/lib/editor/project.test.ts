@@ -27,7 +27,7 @@ type Deferred = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
  * A store over hand-answered commands. `project_current` answers `first` at once the first time
  * (loading), later calls wait like the others. `edit_preview` is the live path (`editPreview`).
  */
-function harness(first: ProjectView | null = view(1)) {
+function harness(first: ProjectView | null = view(1), overrides: Partial<StudioIpc> = {}) {
   const pending: { cmd: string; args: unknown; settle: Deferred }[] = [];
   const ask =
     (cmd: string) =>
@@ -44,9 +44,12 @@ function harness(first: ProjectView | null = view(1)) {
     },
     presetsList: () => Promise.resolve([]),
     applyEdits: ask('apply_edits'),
-    editPreview: ask('edit_preview'),
+    // Headers and body at once here: the test's answer settles both.
+    editPreviewStream: (...args: unknown[]) =>
+      ask('edit_preview')(...args).then((frame) => ({ frame: Promise.resolve(frame) })),
     undo: ask('undo'),
     redo: ask('redo'),
+    ...overrides,
   } as unknown as StudioIpc;
   const clock = { now: 0 };
   const latency = new LatencyRecorder(() => clock.now);
@@ -276,6 +279,39 @@ describe('ProjectStore live gestures (edits with the preview)', () => {
     await tick();
     expect(live.drawn).toEqual([3]);
     expect(latency.stats.samples).toEqual([30]);
+  });
+
+  it("sends a drag's next edits once the engine answered, before the frame's bytes are in", async () => {
+    // Headers and bodies answered separately, as the real scheme does.
+    const bodies: ((f: PreviewFrame) => void)[] = [];
+    const headers: ((v: { frame: Promise<PreviewFrame> }) => void)[] = [];
+    const sent: number[] = [];
+    const editPreviewStream = (request: ApplyEditsRequest) => {
+      const edit = request.edits[0];
+      sent.push(edit?.edit === 'set-transform' ? edit.transform.x : -1);
+      return new Promise<{ frame: Promise<PreviewFrame> }>((resolve) => headers.push(resolve));
+    };
+    const { store, latency, clock } = harness(view(1), { editPreviewStream });
+    await store.load();
+    const live = stage(store, latency);
+    const gesture = store.beginGesture('drag', 1);
+    gesture.update([move(10)], { transform: to(10) }, 0);
+    gesture.update([move(20)], { transform: to(20) }, 1);
+    expect(sent).toEqual([10]);
+    // The engine answered the first request: the second goes while the first frame's bytes arrive.
+    headers[0]!({ frame: new Promise((resolve) => bodies.push(resolve)) });
+    await tick();
+    expect(sent).toEqual([10, 20]);
+    headers[1]!({ frame: new Promise((resolve) => bodies.push(resolve)) });
+    await tick();
+    // The newer frame arrives first; the older one is not drawn over it.
+    clock.now = 40;
+    bodies[1]!(frame(3));
+    await tick();
+    bodies[0]!(frame(2));
+    await tick();
+    expect(live.drawn).toEqual([3]);
+    expect(latency.stats.samples).toEqual([39]);
   });
 
   it('reports a refused live edit and still reads the view at the end', async () => {

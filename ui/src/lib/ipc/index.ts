@@ -322,12 +322,29 @@ export async function fetchPreview(params: PreviewParams): Promise<PreviewFrame>
  * needs no CORS preflight.
  */
 export async function editPreview(request: ApplyEditsRequest, target: PreviewSize): Promise<PreviewFrame> {
+  return (await editPreviewStream(request, target)).frame;
+}
+
+/**
+ * {@link editPreview} in two steps: resolves as soon as the engine has answered (the response's
+ * headers: the edits are applied and the frame rendered), with the frame's bytes still arriving
+ * in `frame`. A drag sends its next edits at that point instead of after the body, so the next
+ * render overlaps this frame's transfer; the engine has already applied these edits, so the
+ * order of edits is kept. Errors of the request reject the outer promise; errors of the body
+ * reject `frame`.
+ */
+export async function editPreviewStream(
+  request: ApplyEditsRequest,
+  target: PreviewSize,
+): Promise<{ frame: Promise<PreviewFrame> }> {
   const response = await schemeFetch(editPreviewUrl(target), {
     method: 'POST',
     headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
     body: JSON.stringify(request),
   });
-  return readPreview(response, target, null);
+  // eslint-disable-next-line @typescript-eslint/only-throw-error
+  if (!response.ok) throw await responseError(response);
+  return { frame: readPreview(response, target, null) };
 }
 
 /** An OS file drag over the window, with its position in CSS pixels of the page. */
@@ -385,6 +402,7 @@ export interface StudioIpc {
   exportPost: typeof exportPost;
   fetchPreview: typeof fetchPreview;
   editPreview: typeof editPreview;
+  editPreviewStream: typeof editPreviewStream;
   assetThumbnailUrl: typeof assetThumbnailUrl;
   onFileDrag: typeof onFileDrag;
 }
@@ -409,6 +427,7 @@ export const tauriIpc: StudioIpc = {
   exportPost,
   fetchPreview,
   editPreview,
+  editPreviewStream,
   assetThumbnailUrl,
   onFileDrag,
 };

@@ -1273,12 +1273,26 @@ fn fullscreen_pipeline(
     entry: &str,
     pairs: u32,
 ) -> wgpu::RenderPipeline {
+    render_pipeline(device, label, layout, (module, "vs_fullscreen"), (module, entry), &[("PAIRS", pairs as f64)], None)
+}
+
+/// Every pipeline of the compositor: no vertex buffers, one colour target of [`FORMAT`], an
+/// optional blend state and pipeline-overridable constants for the fragment stage.
+fn render_pipeline(
+    device: &wgpu::Device,
+    label: &str,
+    layout: &wgpu::PipelineLayout,
+    (vertex_module, vertex_entry): (&wgpu::ShaderModule, &str),
+    (fragment_module, fragment_entry): (&wgpu::ShaderModule, &str),
+    constants: &[(&str, f64)],
+    blend: Option<wgpu::BlendState>,
+) -> wgpu::RenderPipeline {
     device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
         label: Some(label),
         layout: Some(layout),
         vertex: wgpu::VertexState {
-            module,
-            entry_point: Some("vs_fullscreen"),
+            module: vertex_module,
+            entry_point: Some(vertex_entry),
             compilation_options: Default::default(),
             buffers: &[],
         },
@@ -1286,17 +1300,10 @@ fn fullscreen_pipeline(
         depth_stencil: None,
         multisample: wgpu::MultisampleState::default(),
         fragment: Some(wgpu::FragmentState {
-            module,
-            entry_point: Some(entry),
-            compilation_options: wgpu::PipelineCompilationOptions {
-                constants: &[("PAIRS", pairs as f64)],
-                ..Default::default()
-            },
-            targets: &[Some(wgpu::ColorTargetState {
-                format: FORMAT,
-                blend: None,
-                write_mask: wgpu::ColorWrites::ALL,
-            })],
+            module: fragment_module,
+            entry_point: Some(fragment_entry),
+            compilation_options: wgpu::PipelineCompilationOptions { constants, ..Default::default() },
+            targets: &[Some(wgpu::ColorTargetState { format: FORMAT, blend, write_mask: wgpu::ColorWrites::ALL })],
         }),
         multiview_mask: None,
         cache: None,
@@ -1409,32 +1416,8 @@ impl Pipelines {
                 operation: wgpu::BlendOperation::Add,
             },
         };
-        let quad_pipeline = |label, fs| {
-            device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-                label: Some(label),
-                layout: Some(&quad_layout),
-                vertex: wgpu::VertexState {
-                    module: &quad,
-                    entry_point: Some("vs_quad"),
-                    compilation_options: Default::default(),
-                    buffers: &[],
-                },
-                primitive: wgpu::PrimitiveState::default(),
-                depth_stencil: None,
-                multisample: wgpu::MultisampleState::default(),
-                fragment: Some(wgpu::FragmentState {
-                    module: &quad,
-                    entry_point: Some(fs),
-                    compilation_options: Default::default(),
-                    targets: &[Some(wgpu::ColorTargetState {
-                        format: FORMAT,
-                        blend: Some(over),
-                        write_mask: wgpu::ColorWrites::ALL,
-                    })],
-                }),
-                multiview_mask: None,
-                cache: None,
-            })
+        let quad_pipeline = |label: &str, fs: &str| {
+            render_pipeline(device, label, &quad_layout, (&quad, "vs_quad"), (&quad, fs), &[], Some(over))
         };
         let shape = quad_pipeline("shape", "fs_shape");
         let composite_image = fullscreen_pipeline(
@@ -1456,31 +1439,15 @@ impl Pipelines {
         let image = quad_pipeline("image", "fs_image");
         let group_module = module("group", &[include_str!("shaders/group.wgsl")]);
         let group_layout = layout("group", &[&texture_layout]);
-        let group_over = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-            label: Some("group over"),
-            layout: Some(&group_layout),
-            vertex: wgpu::VertexState {
-                module: &group_module,
-                entry_point: Some("vs_group"),
-                compilation_options: Default::default(),
-                buffers: &[],
-            },
-            primitive: wgpu::PrimitiveState::default(),
-            depth_stencil: None,
-            multisample: wgpu::MultisampleState::default(),
-            fragment: Some(wgpu::FragmentState {
-                module: &group_module,
-                entry_point: Some("fs_group"),
-                compilation_options: Default::default(),
-                targets: &[Some(wgpu::ColorTargetState {
-                    format: FORMAT,
-                    blend: Some(over),
-                    write_mask: wgpu::ColorWrites::ALL,
-                })],
-            }),
-            multiview_mask: None,
-            cache: None,
-        });
+        let group_over = render_pipeline(
+            device,
+            "group over",
+            &group_layout,
+            (&group_module, "vs_group"),
+            (&group_module, "fs_group"),
+            &[],
+            Some(over),
+        );
         let image_base = quad_pipeline("image (level 0)", "fs_image_base");
         let dummy_texture = device.create_texture(&wgpu::TextureDescriptor {
             label: Some("dummy"),

@@ -3,7 +3,7 @@
 //!
 //! Every model goes through the same path: the [`manifest`] names its file and SHA-256, the
 //! [`registry`] verifies the file before the [`runtime`] opens it, and a pipeline (for now
-//! [`gan::FaceGenerator`]) owns the session. A session has one owner: its `run` takes `&mut`,
+//! [`gan::FaceGenerator`], [`text::TextGenerator`]) owns the session. A session has one owner: its `run` takes `&mut`,
 //! so pipelines keep it behind a mutex and are loaded once, then kept warm.
 
 pub mod error;
@@ -11,6 +11,7 @@ pub mod gan;
 pub mod manifest;
 pub mod registry;
 pub mod runtime;
+pub mod text;
 
 pub use error::InferError;
 pub use manifest::{Manifest, ModelKind, ModelSpec};

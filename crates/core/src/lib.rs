@@ -12,6 +12,7 @@ pub mod ipc;
 pub mod post;
 pub mod presets;
 pub mod project_ipc;
+pub mod text_count;
 
 pub use error::{ErrorCode, IpcError};
 pub use ids::{JobId, ModelId};

@@ -49,6 +49,17 @@ impl SafeZone {
     }
 }
 
+/// How many hashtags suit a post on a platform: what the writing tools suggest by default (the
+/// platform's own `max_hashtags`, where it has one, is the hard limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HashtagRange {
+    /// Fewest worth adding.
+    pub min: u32,
+    /// Most worth adding.
+    pub max: u32,
+}
+
 /// A canvas size a post can be made at.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -94,6 +105,9 @@ pub struct Platform {
     /// Most hashtags allowed.
     #[serde(default)]
     pub max_hashtags: Option<u32>,
+    /// How many hashtags the writing tools suggest (common practice on the platform).
+    #[serde(default)]
+    pub suggested_hashtags: Option<HashtagRange>,
     /// Fewest media items a post needs.
     #[serde(default)]
     pub min_media: u32,
@@ -179,6 +193,10 @@ mod tests {
             assert!(platform_ids.insert(platform.id.as_str()), "platform {} twice", platform.id);
             assert!(platform.text_limit > 0);
             assert!(!platform.presets.is_empty(), "{} has no canvas preset", platform.id);
+            if let Some(range) = platform.suggested_hashtags {
+                assert!(range.min <= range.max && range.max > 0, "{}: suggested hashtags", platform.id);
+                assert!(platform.max_hashtags.is_none_or(|max| range.max <= max), "{}: over max_hashtags", platform.id);
+            }
             for preset in &platform.presets {
                 assert!(is_kebab(&preset.id), "preset id {}", preset.id);
                 assert!(preset_ids.insert(preset.id.as_str()), "preset {} twice", preset.id);

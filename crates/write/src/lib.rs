@@ -1,0 +1,1 @@
+//! The pure text side of Postcraft Studio's writing tools.

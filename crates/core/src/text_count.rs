@@ -194,6 +194,11 @@ fn emoji_sequence_len(chars: &[char]) -> Option<usize> {
     shown.then_some(end)
 }
 
+/// The grapheme clusters (user-perceived characters) of `text`, extended clusters of UAX #29.
+pub fn graphemes(text: &str) -> impl DoubleEndedIterator<Item = &str> + '_ {
+    text.graphemes(true)
+}
+
 /// Whether a grapheme cluster is (starts with) an emoji: a pictograph shown as emoji, a ZWJ
 /// sequence, a flag, a keycap.
 pub fn is_emoji_grapheme(grapheme: &str) -> bool {

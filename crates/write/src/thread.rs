@@ -43,6 +43,10 @@ pub fn split_thread_to(text: &str, counting: TextCounting, limit: usize, numberi
             return pack(text, counting, limit);
         }
         let parts = pack(text, counting, limit - reserve);
+        if parts.len() == 1 {
+            // Packing tidied the whitespace and the draft became one post: no number.
+            return pack(text, counting, limit);
+        }
         if parts.len() <= widest || width >= 6 {
             let total = parts.len();
             return parts.into_iter().enumerate().map(|(i, part)| format!("{part} {}/{total}", i + 1)).collect();

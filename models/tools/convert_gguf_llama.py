@@ -185,20 +185,19 @@ def pack_nibbles(q: np.ndarray) -> np.ndarray:
 
 def q4_1_to_nbits(raw: np.ndarray, rows: int, cols: int
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Q4_1 -> MatMulNBits (bits 4, block 32) B [rows, nb, 16], scales [rows, nb] f32 and float
-    zero points [rows, nb] f32 such that (q - zp) * scale == d * q + m.
+    """Q4_1 -> (B [rows, nb, 16] packed nibbles, scales [rows, nb] f32, offsets [rows, nb] f32)
+    with d * q + m == (q - 8) * scale + offset exactly: scale = d, offset = m + 8 d.
 
-    zp = -m / d is exact in the reals; in float32 the product differs from d * q + m by float32
-    rounding only. A block with d == 0 holds the constant m: it becomes q = 0, zp = -1, scale = m.
+    MatMulNBits without zero points uses the symmetric zero point 8 and its fast kernels; the
+    graph adds offset[n, b] * (sum of the input over block b) with a small MatMul (see
+    `build_graph`), which is how llama.cpp itself evaluates Q4_1 dot products. Why not the other
+    exact encoding, float zero points zp = -m / d: ONNX Runtime 1.31's CPU kernel dequantizes
+    the whole weight on every call with those (about 20x slower); uint8 zero points would have
+    to round -m / d and shift every block (measured: the top-1 token changes).
+    A block with d == 0 is the constant m: q * 0 - 0 + m, no special case needed.
     """
     d, m, q = q4_1_unpack(raw, rows, cols)
-    zero = d == 0
-    safe_d = np.where(zero, np.float32(1), d)
-    zp = (-m / safe_d).astype(np.float32)
-    scale = np.where(zero, m, d).astype(np.float32)
-    zp = np.where(zero, np.float32(-1), zp).astype(np.float32)
-    q = np.where(zero[..., None], np.uint8(0), q)
-    return pack_nibbles(q), scale, zp
+    return pack_nibbles(q), d, (m + np.float32(8) * d).astype(np.float32)
 
 
 def q8_0_unpack(raw: np.ndarray, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
@@ -286,10 +285,13 @@ class GraphBuilder:
 
 @dataclass(frozen=True)
 class GraphOptions:
-    # MatMulNBits accuracy_level: 0 = float32 compute, 4 = int8 compute (activations quantized
-    # per block on the fly); see models/README.md for the measured trade-off.
+    """MatMulNBits accuracy_level (0: float32 compute; 4: the input quantized to int8 per
+    32-block on the fly, as llama.cpp does with Q8 activations) for the blocks' weights and for
+    the LM head. Measured (models/README.md): level 4 decodes faster; the 8-bit LM head at
+    level 0 takes ~0.3 s a call (no fast kernel)."""
+
     accuracy_level: int = 4
-    weight_mode: str = "corr"
+    head_accuracy_level: int = 4
 
 
 def build_graph(g: GgufModel, cfg: LlamaConfig, opts: GraphOptions, doc: str,
@@ -303,46 +305,24 @@ def build_graph(g: GgufModel, cfg: LlamaConfig, opts: GraphOptions, doc: str,
     qkv_n = (H + 2 * KV) * HD
 
     def matmul_q4(prefix: str, x: str, parts: list[tuple[np.ndarray, int, int]]) -> str:
-        """MatMulNBits over one or more Q4_1 weights concatenated along N (Q|K|V, gate|up)."""
+        """x @ W^T for one or more Q4_1 weights concatenated along N (Q|K|V, gate|up):
+        MatMulNBits (symmetric 4-bit) + block sums of x @ offsets, exact in the weights."""
         n = sum(rows for _, rows, _ in parts)
         k = parts[0][2]
         nb = k // QK
-        if opts.weight_mode == "float-zp":
-            packed, scales, zps = zip(*(q4_1_to_nbits(raw, rows, cols) for raw, rows, cols in parts))
-            w = b.init(f"{prefix}.qweight", np.concatenate(packed, axis=0))
-            s = b.init(f"{prefix}.scales", np.concatenate(scales, axis=0))
-            z = b.init(f"{prefix}.zero_points", np.concatenate(zps, axis=0))
-            return b.node("MatMulNBits", [x, w, s, z], [f"{prefix}.out"], f"{prefix}.MatMulNBits",
-                          MS, K=k, N=n, bits=4, block_size=QK,
-                          accuracy_level=opts.accuracy_level)[0]
-        unpacked = [q4_1_unpack(raw, rows, cols) for raw, rows, cols in parts]
-        d = np.concatenate([u[0] for u in unpacked], axis=0)
-        m = np.concatenate([u[1] for u in unpacked], axis=0)
-        q = np.concatenate([u[2] for u in unpacked], axis=0)
-        if opts.weight_mode == "u8-zp":
-            zp = np.clip(np.rint(-m / np.where(d == 0, 1, d)), 0, 15).astype(np.uint8)
-            zpp = np.zeros((n, (nb + 1) // 2), np.uint8)
-            zpp[:, : (nb + 1) // 2] = 0
-            zfull = np.zeros((n, 2 * ((nb + 1) // 2)), np.uint8); zfull[:, :nb] = zp
-            zpp = (zfull[:, 0::2] | (zfull[:, 1::2] << 4)).astype(np.uint8)
-            w = b.init(f"{prefix}.qweight", pack_nibbles(q))
-            s = b.init(f"{prefix}.scales", d)
-            z = b.init(f"{prefix}.zero_points", zpp)
-            return b.node("MatMulNBits", [x, w, s, z], [f"{prefix}.out"], f"{prefix}.MatMulNBits",
-                          MS, K=k, N=n, bits=4, block_size=QK,
-                          accuracy_level=opts.accuracy_level)[0]
-        # "corr": symmetric (default zero point 8) + exact per-block offset via block sums
-        w = b.init(f"{prefix}.qweight", pack_nibbles(q))
-        s = b.init(f"{prefix}.scales", d)
-        c = b.init(f"{prefix}.block_offset", np.ascontiguousarray((m + 8 * d).T.astype(np.float32)))
+        packed, scales, offsets = zip(*(q4_1_to_nbits(raw, rows, cols)
+                                        for raw, rows, cols in parts))
+        w = b.init(f"{prefix}.qweight", np.concatenate(packed, axis=0))
+        s = b.init(f"{prefix}.scales", np.concatenate(scales, axis=0))
+        c = b.init(f"{prefix}.block_offset", np.ascontiguousarray(np.concatenate(offsets).T))
         mm = b.node("MatMulNBits", [x, w, s], [f"{prefix}.mm"], f"{prefix}.MatMulNBits",
                     MS, K=k, N=n, bits=4, block_size=QK, accuracy_level=opts.accuracy_level)[0]
-        shp = f"const.blocks{k}"
-        if shp not in b.names:
-            b.init(shp, np.array([0, 0, nb, QK], dtype=np.int64))
-        r = b.node("Reshape", [x, shp], [f"{prefix}.blocks"], f"{prefix}.blocks.Reshape")[0]
-        bs = b.node("ReduceSum", [r, "const.last"], [f"{prefix}.block_sums"], f"{prefix}.block_sums",
-                    keepdims=0)[0]
+        blocks_shape = f"const.blocks{k}"
+        if blocks_shape not in b.names:
+            b.init(blocks_shape, np.array([0, 0, nb, QK], dtype=np.int64))
+        r = b.node("Reshape", [x, blocks_shape], [f"{prefix}.blocks"], f"{prefix}.blocks.Reshape")[0]
+        bs = b.node("ReduceSum", [r, "const.last"], [f"{prefix}.block_sums"],
+                    f"{prefix}.block_sums", keepdims=0)[0]  # [batch, seq, nb]
         co = b.node("MatMul", [bs, c], [f"{prefix}.offset"], f"{prefix}.offset.MatMul")[0]
         return b.node("Add", [mm, co], [f"{prefix}.out"], f"{prefix}.Add")[0]
 
@@ -461,7 +441,7 @@ def build_graph(g: GgufModel, cfg: LlamaConfig, opts: GraphOptions, doc: str,
     b.init("lm_head.scales", emb_scales)
     b.node("MatMulNBits", [final, "token_embd.qweight", "lm_head.scales"], ["logits"],
            "lm_head.MatMulNBits", MS, K=D, N=V, bits=8, block_size=QK,
-           accuracy_level=opts.accuracy_level)
+           accuracy_level=opts.head_accuracy_level)
 
     f32, i64 = TensorProto.FLOAT, TensorProto.INT64
     inputs = [
@@ -604,5 +584,6 @@ def convert(data: bytes, model: dict[str, Any], opts: GraphOptions = GraphOption
     tok = json.dumps(tokenizer_json(g), ensure_ascii=False, separators=(",", ":")) + "\n"
     n_params = sum(int(np.prod(ne)) for _, ne, _ in g.tensors.values())
     summary = (f"{cfg.layers} blocks, {n_params / 1e6:.1f} M parameters; Q4_1 -> MatMulNBits "
-               f"4-bit ({opts.weight_mode}), Q8_0 -> 8-bit, accuracy_level {opts.accuracy_level}")
+               f"4-bit + block offsets, Q8_0 -> 8-bit, accuracy_level {opts.accuracy_level}/"
+               f"{opts.head_accuracy_level}")
     return Conversion(blob, summary, tok.encode("utf-8"), cfg, g.meta)

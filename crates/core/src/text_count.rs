@@ -243,10 +243,11 @@ pub fn sentence_ends(text: &str) -> Vec<usize> {
             continue;
         }
         let mut end = i + c.len_utf8();
+        // Whether the run ends with a full-width stop (or a full-width closer after one).
         let mut wide = is_wide_terminator(c);
         while let Some(&(j, d)) = iter.peek() {
             if is_terminator(d) || is_closer(d) {
-                wide |= is_wide_terminator(d);
+                wide = is_wide_terminator(d) || (wide && matches!(d, '」' | '』' | '）' | '】'));
                 end = j + d.len_utf8();
                 iter.next();
             } else {

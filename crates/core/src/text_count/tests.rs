@@ -127,6 +127,7 @@ fn sentences_respect_abbreviations_urls_and_cjk() {
         ]
     );
     assert_eq!(split_sentences("line one\nline two"), ["line one", "line two"]);
+    assert_eq!(split_sentences("「終わり。」次。一！...é"), ["「終わり。」", "次。", "一！...é"]);
     assert!(split_sentences("  \n ").is_empty());
 }
 
@@ -273,6 +274,25 @@ fn token() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A seed text of one of four kinds: mixed, emoji-heavy, CJK without spaces, URL-heavy.
+fn seed_text() -> impl Strategy<Value = String> {
+    let mixed = (prop::collection::vec(token(), 1..40), prop::sample::select(&[" ", " ", "", "  "][..]))
+        .prop_map(|(tokens, separator)| tokens.join(separator));
+    let emoji = prop::collection::vec(
+        prop_oneof![4 => prop::sample::select(EMOJI).prop_map(String::from), 1 => "[a-z]{1,8}"],
+        1..60,
+    )
+    .prop_map(|tokens| tokens.join(""));
+    let cjk = prop::collection::vec("[\u{4E00}-\u{4FFF}\u{3041}-\u{3096}]{1,30}[。！、]?", 1..20)
+        .prop_map(|tokens| tokens.concat());
+    let urls = prop::collection::vec(
+        prop_oneof![2 => prop::sample::select(URLS).prop_map(String::from), 1 => "[a-z]{1,10}[.,]?"],
+        1..30,
+    )
+    .prop_map(|tokens| tokens.join(" "));
+    prop_oneof![mixed, emoji, cjk, urls]
+}
+
 /// `seed` repeated until it is about `target` characters long.
 fn grow(seed: &str, target: usize) -> String {
     let seed_chars = seed.chars().count().max(1);
@@ -335,12 +355,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
-    fn fit_stays_within_every_platform_limit_at_word_boundaries(
-        tokens in prop::collection::vec(token(), 1..40),
-        separator in prop::sample::select(&[" ", " ", "", "  "][..]),
-        factor in 0.3f64..2.5,
-    ) {
-        let seed = tokens.join(separator);
+    fn fit_stays_within_every_platform_limit_at_word_boundaries(seed in seed_text(), factor in 0.3f64..2.5) {
         for platform in platforms() {
             let target = (platform.text_limit as f64 * factor) as usize;
             // The biggest limits get a text just over or under them, not many times them.

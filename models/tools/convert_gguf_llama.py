@@ -11,10 +11,9 @@ The graph (see models/README.md, "Conversion gguf-llama", for the contract the e
          present.{i}.key/.value float32 [batch, kv, total_seq, hd]
 
 built from ONNX Runtime's CPU contrib ops (com.microsoft): GatherBlockQuantized (Q8_0 embedding),
-MatMulNBits (Q4_1 block weights, Q8_0 tied LM head), SimplifiedLayerNormalization /
-SkipSimplifiedLayerNormalization (RMSNorm + residual), GroupQueryAttention (rotary inside,
-KV cache).  The quantized GGUF values are carried over without requantization (see
-`q4_1_to_nbits` and `q8_0_to_nbits`).
+MatMulNBits (Q4_1 block weights, Q8_0 tied LM head), SkipSimplifiedLayerNormalization (residual
+add + RMSNorm), GroupQueryAttention (rotary inside, KV cache). The quantized GGUF values are
+carried over without requantization (see `q4_1_to_nbits` and `q8_0_to_uint8`).
 
 The tokenizer (`tokenizer.ggml.model = gpt2`, `pre = smollm`) becomes a Hugging Face
 `tokenizer.json`: byte-level BPE with the GGUF's vocabulary and merges, llama.cpp's smollm
@@ -29,7 +28,6 @@ opset versions, and no float arithmetic whose result could depend on the machine
 from __future__ import annotations
 
 import json
-import math
 import os
 import tempfile
 from dataclasses import dataclass
@@ -194,7 +192,7 @@ def q4_1_to_nbits(raw: np.ndarray, rows: int, cols: int
     exact encoding, float zero points zp = -m / d: ONNX Runtime 1.31's CPU kernel dequantizes
     the whole weight on every call with those (about 20x slower); uint8 zero points would have
     to round -m / d and shift every block (measured: the top-1 token changes).
-    A block with d == 0 is the constant m: q * 0 - 0 + m, no special case needed.
+    A block with d == 0 holds the constant m: (q - 8) * 0 + m, no special case needed.
     """
     d, m, q = q4_1_unpack(raw, rows, cols)
     return pack_nibbles(q), d, (m + np.float32(8) * d).astype(np.float32)
@@ -211,7 +209,7 @@ def q8_0_unpack(raw: np.ndarray, rows: int, cols: int) -> tuple[np.ndarray, np.n
 
 def q8_0_to_uint8(raw: np.ndarray, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
     """Q8_0 -> (u [rows, nb, 32] uint8 = q + 128, scales [rows, nb] f32): with zero point 128
-    (MatMulNBits' default for 8 bits, given explicitly to GatherBlockQuantized), (u - 128) * d is
+    (the default of MatMulNBits and GatherBlockQuantized for 8-bit data), (u - 128) * d is
     exactly d * q."""
     d, q = q8_0_unpack(raw, rows, cols)
     u = (q.view(np.uint8) ^ 0x80).astype(np.uint8)  # two's complement + 128, no overflow
@@ -302,7 +300,6 @@ def build_graph(g: GgufModel, cfg: LlamaConfig, opts: GraphOptions, doc: str,
     b = GraphBuilder()
     L, D, F = cfg.layers, cfg.d_model, cfg.d_ff
     H, KV, HD, V = cfg.heads, cfg.kv_heads, cfg.head_dim, cfg.vocab
-    qkv_n = (H + 2 * KV) * HD
 
     def matmul_q4(prefix: str, x: str, parts: list[tuple[np.ndarray, int, int]]) -> str:
         """x @ W^T for one or more Q4_1 weights concatenated along N (Q|K|V, gate|up):

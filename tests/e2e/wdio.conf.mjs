@@ -135,7 +135,13 @@ export const config = {
   path: '/',
 
   // Fixed order: cheapest first.
-  specs: ['./specs/status.e2e.mjs', './specs/generate.e2e.mjs', './specs/cancel.e2e.mjs', './specs/canvas.e2e.mjs'],
+  specs: [
+    './specs/status.e2e.mjs',
+    './specs/generate.e2e.mjs',
+    './specs/cancel.e2e.mjs',
+    './specs/canvas.e2e.mjs',
+    './specs/write.e2e.mjs',
+  ],
   maxInstances: 1,
   capabilities: [
     {

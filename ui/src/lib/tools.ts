@@ -1,6 +1,6 @@
 /**
- * The studio's tools, in rail order; each picks the right-hand panel. Write and Audio are
- * upcoming: shown, not faked.
+ * The studio's tools, in rail order; each picks the right-hand panel. Audio is upcoming: shown,
+ * not faked.
  */
 import type { IconName } from './components/icons';
 
@@ -15,7 +15,7 @@ export interface Tool {
 
 export const TOOLS: readonly Tool[] = [
   { id: 'image', label: 'Image', icon: 'image', available: true },
-  { id: 'write', label: 'Write', icon: 'write', available: false },
+  { id: 'write', label: 'Write', icon: 'write', available: true },
   { id: 'canvas', label: 'Layers', icon: 'layers', available: true },
   { id: 'audio', label: 'Audio', icon: 'audio', available: false },
 ];

@@ -1,7 +1,8 @@
 /**
  * A fake Rust side for tests, installed with `mockIPC` from `@tauri-apps/api/mocks`:
- * answers `app_status`, records `generate_faces` / `cancel_job`, and pushes job events into
- * the real `Channel` the UI created, through the same callback path Tauri uses.
+ * answers `app_status`, records `generate_faces` / `write_text` / `cancel_job`, and pushes job
+ * events into the real `Channel` the UI created, through the same callback path Tauri uses.
+ * `write_text` refuses what the engine refuses before a job starts (same codes and messages).
  * `installProjectBackend` adds a small fake engine for the canvas editor (projects, edits with
  * undo, import, export, preview frames through a fake `fetch`, edits with the preview through a
  * fake `POST /preview`).
@@ -26,6 +27,9 @@ import type {
   PresetCheck,
   PresetInfo,
   ProjectView,
+  WriteRequest,
+  WriteResult,
+  WriteVariant,
 } from '../lib/ipc';
 
 export const RUNTIME_PATH = '/opt/postcraft/lib/libonnxruntime.so.1.31.1';
@@ -43,11 +47,23 @@ export function faceModel(overrides: Partial<ModelStatus> = {}): ModelStatus {
   };
 }
 
+export function textModel(overrides: Partial<ModelStatus> = {}): ModelStatus {
+  return {
+    id: 'smollm2-135m',
+    name: 'SmolLM2 135M Instruct',
+    kind: 'text-generation',
+    licence: 'Apache-2.0',
+    loaded: true,
+    error: null,
+    ...overrides,
+  };
+}
+
 export function readyStatus(overrides: Partial<AppStatus> = {}): AppStatus {
   return {
     version: '0.1.0',
     runtime: { path: RUNTIME_PATH, version: '1.31.1', error: null },
-    models: [faceModel()],
+    models: [faceModel(), textModel()],
     ...overrides,
   };
 }
@@ -64,6 +80,10 @@ export function runtimeMissingStatus(): AppStatus {
     },
     models: [
       faceModel({
+        loaded: false,
+        error: { code: 'RUNTIME_MISSING', message: 'ONNX Runtime is not loaded.' },
+      }),
+      textModel({
         loaded: false,
         error: { code: 'RUNTIME_MISSING', message: 'ONNX Runtime is not loaded.' },
       }),
@@ -90,36 +110,128 @@ export interface GenerateCall {
   reject: (error: unknown) => void;
 }
 
+/** A `write_text` call the fake accepted: its request and its channel. */
+export interface WriteCall {
+  request: WriteRequest;
+  channel: RawChannel;
+  /** The job id it was (or will be) answered with. */
+  jobId: JobId;
+  /** Sends events on this call's channel, numbered as Tauri numbers them. */
+  emit: (...events: JobEvent[]) => void;
+  /** Resolves the command with the job id (when the backend answer is held back). */
+  resolve: (jobId: JobId) => void;
+  reject: (error: unknown) => void;
+}
+
 export interface FakeBackendOptions {
   status?: AppStatus | (() => Promise<AppStatus>);
   /** `auto`: job ids 1, 2, ... at once; `manual`: hold each answer until `resolve`. */
   jobIds?: 'auto' | 'manual';
   generateError?: IpcError | string;
+  /** Refuse every `write_text` with this error (e.g. MODEL_MISSING before set-up ran). */
+  writeError?: IpcError | string;
   cancelResult?: boolean | IpcError;
 }
 
 export interface FakeBackend {
   generateCalls: GenerateCall[];
+  /** Accepted `write_text` calls (refused ones are in `commands` only). */
+  writeCalls: WriteCall[];
   cancelCalls: JobId[];
   commands: string[];
   /** The latest generate call. */
   last(): GenerateCall;
+  /** The latest accepted write call. */
+  lastWrite(): WriteCall;
   setStatus(status: AppStatus): void;
+}
+
+/** The platform ids the engine knows (crates/core/data/platforms.toml), as `write_text` takes them. */
+const WRITE_PLATFORMS = [
+  'x',
+  'instagram',
+  'tiktok',
+  'linkedin',
+  'threads',
+  'bluesky',
+  'mastodon',
+  'youtube-shorts',
+  'pinterest',
+  'facebook',
+];
+const MAX_WRITE_VARIANTS = 6;
+const MAX_WRITE_FIELD_BYTES = 4000;
+
+/**
+ * What the engine's `write_text` refuses before starting a job (crates/engine/src/write:
+ * `plan` and `tool_prompt`), with its messages; null when it would start one.
+ */
+export function writeRequestError(request: WriteRequest): IpcError | null {
+  const invalid = (message: string): IpcError => ({ code: 'INVALID_REQUEST', message });
+  const { variants } = request;
+  if (!Number.isInteger(variants) || variants < 1 || variants > MAX_WRITE_VARIANTS) {
+    return invalid(`variants must be 1 to ${MAX_WRITE_VARIANTS}, not ${variants}`);
+  }
+  if (!Number.isSafeInteger(request.seed) || request.seed < 0) return invalid('seed must be at most 9007199254740991');
+  const bytes = (text: string) => new TextEncoder().encode(text).length;
+  const longest = Math.max(bytes(request.topic), bytes(request.tone), bytes(request.text));
+  const keywords = request.keywords.reduce((sum, k) => sum + bytes(k), 0);
+  if (Math.max(longest, keywords) > MAX_WRITE_FIELD_BYTES) {
+    return invalid(`a field is longer than ${MAX_WRITE_FIELD_BYTES} bytes`);
+  }
+  const platform = request.platform.trim().toLowerCase();
+  if (!WRITE_PLATFORMS.some((id) => id === platform || id.split('-')[0] === platform)) {
+    return invalid(`unknown platform \`${request.platform}\` (see \`postcraft presets list\`)`);
+  }
+  const needs = (value: string, what: string) =>
+    value.trim() === '' ? invalid(`${request.tool} needs ${what}`) : null;
+  switch (request.tool) {
+    case 'caption':
+    case 'hashtags':
+    case 'draft':
+      return needs(request.topic, 'a topic');
+    case 'rewrite':
+      return needs(request.text, 'the text to rewrite');
+    case 'alt-text':
+      return needs(request.text, 'a description of the image');
+  }
 }
 
 type CommandHandler = (cmd: string, payload: Record<string, unknown>) => unknown;
 
-/** The face commands, as a handler another fake can fall back to. */
+/** The channel a job command was given, and its answer held until `settle`. */
+function jobChannel(payload: Record<string, unknown>) {
+  const channel = payload.onEvent as RawChannel;
+  let index = 0;
+  let settle!: { resolve: (id: JobId) => void; reject: (e: unknown) => void };
+  const answer = new Promise<JobId>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  const emit = (...events: JobEvent[]) => {
+    for (const message of events) {
+      internals().runCallback(channel.id, { index: index++, message });
+    }
+  };
+  return { channel, emit, settle, answer };
+}
+
+/** The face and writing commands, as a handler another fake can fall back to. */
 function faceBackend(options: FakeBackendOptions): { backend: FakeBackend; handle: CommandHandler } {
   let status = options.status ?? readyStatus();
   let nextJobId = 1;
   const backend: FakeBackend = {
     generateCalls: [],
+    writeCalls: [],
     cancelCalls: [],
     commands: [],
     last() {
       const call = backend.generateCalls.at(-1);
       if (!call) throw new Error('generate_faces was not called');
+      return call;
+    },
+    lastWrite() {
+      const call = backend.writeCalls.at(-1);
+      if (!call) throw new Error('write_text was not called (or was refused)');
       return call;
     },
     setStatus(next) {
@@ -134,25 +246,34 @@ function faceBackend(options: FakeBackendOptions): { backend: FakeBackend; handl
         return typeof status === 'function' ? status() : structuredClone(status);
       case 'generate_faces': {
         if (options.generateError !== undefined) return Promise.reject(options.generateError);
-        const channel = payload.onEvent as RawChannel;
-        let index = 0;
-        let settle!: { resolve: (id: JobId) => void; reject: (e: unknown) => void };
-        const answer = new Promise<JobId>((resolve, reject) => {
-          settle = { resolve, reject };
-        });
-        const call: GenerateCall = {
+        const { channel, emit, settle, answer } = jobChannel(payload);
+        backend.generateCalls.push({
           request: payload.request as GenerateCall['request'],
           channel,
-          emit: (...events) => {
-            for (const message of events) {
-              internals().runCallback(channel.id, { index: index++, message });
-            }
-          },
+          emit,
           resolve: settle.resolve,
           reject: settle.reject,
-        };
-        backend.generateCalls.push(call);
+        });
         if (options.jobIds !== 'manual') settle.resolve(nextJobId++);
+        return answer;
+      }
+      case 'write_text': {
+        // As the engine: the request is checked (and the model loaded) before a job exists.
+        if (options.writeError !== undefined) return Promise.reject(options.writeError);
+        const request = payload.request as WriteRequest;
+        const refused = writeRequestError(request);
+        if (refused) return Promise.reject(refused);
+        const { channel, emit, settle, answer } = jobChannel(payload);
+        const jobId = nextJobId++;
+        backend.writeCalls.push({
+          request: structuredClone(request),
+          channel,
+          jobId,
+          emit,
+          resolve: settle.resolve,
+          reject: settle.reject,
+        });
+        if (options.jobIds !== 'manual') settle.resolve(jobId);
         return answer;
       }
       case 'cancel_job': {
@@ -213,6 +334,45 @@ export function completedJob(jobId: JobId, total: number): JobEvent[] {
   return events;
 }
 
+/** A ranked variant as the engine sends it (count: code points; limit: X's 280 by default). */
+export function writeVariant(variant: number, words: string, overrides: Partial<WriteVariant> = {}): WriteVariant {
+  return {
+    variant,
+    text: words,
+    parts: [words],
+    hashtags: words.match(/#[\p{L}\p{N}_]+/gu) ?? [],
+    count: [...words].length,
+    limit: 280,
+    trimmed: false,
+    score: 0.5,
+    ...overrides,
+  };
+}
+
+export function writeResult(request: Pick<WriteRequest, 'tool' | 'platform' | 'seed'>, variants: WriteVariant[]): WriteResult {
+  return { tool: request.tool, platform: request.platform, variants, model: 'smollm2-135m', seed: request.seed };
+}
+
+/**
+ * The whole event stream of a writing job, as the engine sends it: `started`, the raw text of
+ * each variant as deltas of `chunk` characters (variants interleaved, as one batch decodes them),
+ * `written` with `result`, progress, `finished` completed.
+ */
+export function writeJobEvents(jobId: JobId, raw: string[], result: WriteResult, chunk = 4): JobEvent[] {
+  const events: JobEvent[] = [{ event: 'started', jobId, total: raw.length }];
+  const longest = Math.max(0, ...raw.map((t) => t.length));
+  for (let at = 0; at < longest; at += chunk) {
+    raw.forEach((text, variant) => {
+      const piece = text.slice(at, at + chunk);
+      if (piece) events.push({ event: 'textDelta', jobId, variant, text: piece });
+    });
+  }
+  events.push({ event: 'written', jobId, result });
+  events.push({ event: 'progress', jobId, done: raw.length, total: raw.length, etaMs: 0 });
+  events.push({ event: 'finished', jobId, done: raw.length, outcome: { state: 'completed' } });
+  return events;
+}
+
 // =============================================================================================
 // Projects: a small fake engine for the canvas editor's tests.
 
@@ -248,6 +408,7 @@ export function layer(id: number, content: LayerContent, overrides: Partial<Laye
     blend: 'normal',
     filters: { brightness: 0, contrast: 0, saturation: 0, temperature: 0, blur: 0, vignette: 0 },
     visible: true,
+    alt_text: '',
     ...overrides,
   };
 }
@@ -273,6 +434,8 @@ export const image = (asset = 'assets/photo.png'): LayerContent => ({ type: 'ima
 export interface FakeProjectOptions {
   /** Layers at start, bottom first. `null` project: project_current answers null. */
   layers?: Layer[];
+  /** The post's caption at start. */
+  caption?: string;
   project?: 'open' | 'none' | 'error';
   media?: MediaItem[];
   checks?: PresetCheck[];
@@ -344,6 +507,7 @@ class Engine {
   layers: Layer[];
   slides = 1;
   background: [number, number, number, number] = [255, 255, 255, 255];
+  caption: string;
   nextId: number;
   revision = 1;
   undoStack: { state: string; gesture: string | null }[] = [];
@@ -354,6 +518,7 @@ class Engine {
 
   constructor(options: FakeProjectOptions) {
     this.layers = structuredClone(options.layers ?? []);
+    this.caption = options.caption ?? '';
     this.nextId = Math.max(0, ...this.layers.map((l) => l.id)) + 1;
     this.media = options.media ?? [];
     this.checks = options.checks ?? [
@@ -362,14 +527,15 @@ class Engine {
   }
 
   snapshot(): string {
-    return JSON.stringify({ layers: this.layers, slides: this.slides, background: this.background });
+    return JSON.stringify({ layers: this.layers, slides: this.slides, background: this.background, caption: this.caption });
   }
 
   restore(state: string): void {
-    const s = JSON.parse(state) as { layers: Layer[]; slides: number; background: Engine['background'] };
+    const s = JSON.parse(state) as { layers: Layer[]; slides: number; background: Engine['background']; caption: string };
     this.layers = s.layers;
     this.slides = s.slides;
     this.background = s.background;
+    this.caption = s.caption;
   }
 
   view(): ProjectView {
@@ -381,6 +547,7 @@ class Engine {
         background: this.background,
         layers: structuredClone(this.layers),
         next_layer_id: this.nextId,
+        caption: this.caption,
       },
       revision: this.revision,
       canUndo: this.undoStack.length > 0,
@@ -454,6 +621,12 @@ class Engine {
         break;
       case 'set-slides':
         this.slides = edit.slides;
+        break;
+      case 'set-caption':
+        this.caption = edit.text;
+        break;
+      case 'set-alt-text':
+        this.find(edit.id).alt_text = edit.text;
         break;
     }
   }

@@ -22,6 +22,7 @@ function editKey(edit: Edit, index: number): string {
       return `${edit.edit}#${index}`;
     case 'set-background':
     case 'set-slides':
+    case 'set-caption':
       return edit.edit;
     default:
       return `${edit.edit}:${edit.id}`;

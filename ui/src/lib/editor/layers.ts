@@ -53,6 +53,16 @@ export function defaultTextContent(slideWidth: number): LayerContent {
   };
 }
 
+/**
+ * A text layer holding `text` (written words): white, wrapping at 80% of a slide, smaller the
+ * longer the text (96 px up to 40 characters, 64 px up to 120, then 44 px).
+ */
+export function writtenTextContent(text: string, slideWidth: number): LayerContent {
+  const length = [...text].length;
+  const fontSize = length <= 40 ? 96 : length <= 120 ? 64 : 44;
+  return { type: 'text', text, font_size: fontSize, color: [255, 255, 255, 255], wrap_width: Math.round(slideWidth * 0.8) };
+}
+
 /** A new shape: a 400 x 400 rectangle in the accent colour. */
 export function defaultShapeContent(): LayerContent {
   return { type: 'shape', shape: 'rectangle', fill: [139, 123, 255, 255], width: 400, height: 400 };

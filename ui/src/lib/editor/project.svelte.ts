@@ -40,7 +40,7 @@ import { fileName } from './dropRouting';
 import { translate, type Size } from './geometry';
 import { BurstCounter } from './keymap';
 import { previewLatency, type LatencyRecorder } from './latency';
-import { addedLayerId, defaultShapeContent, defaultTextContent, folderName } from './layers';
+import { addedLayerId, defaultShapeContent, defaultTextContent, folderName, writtenTextContent } from './layers';
 
 /** A layer's local, not yet confirmed state during a gesture. */
 export interface LayerDraft {
@@ -482,6 +482,23 @@ export class ProjectStore {
     return this.apply([{ edit: 'set-content', id, content }], inputTime);
   }
 
+  /**
+   * Replaces the post's caption. Requests in a row with the same `gesture` (one typing session
+   * in the caption box) undo as one step; `null`: a step of its own.
+   */
+  setCaption(text: string, gesture: string | null = null, inputTime?: number): Promise<boolean> {
+    return this.#viewCommand(
+      'Could not change the caption',
+      () => this.#ipc.applyEdits({ edits: [{ edit: 'set-caption', text }], gesture }),
+      inputTime,
+    );
+  }
+
+  /** Sets the alt text of an image layer. */
+  setAltText(id: LayerId, text: string, inputTime?: number): Promise<boolean> {
+    return this.apply([{ edit: 'set-alt-text', id, text }], inputTime, 'Could not set the alt text');
+  }
+
   setSlides(slides: number, inputTime?: number): Promise<boolean> {
     return this.apply([{ edit: 'set-slides', slides }], inputTime, 'Could not change the slides');
   }
@@ -502,6 +519,17 @@ export class ProjectStore {
     await this.#viewCommand(
       'Could not add text',
       () => this.#ipc.addLayer({ content: defaultTextContent(slideWidth), name: null, at: null }),
+      inputTime,
+      true,
+    );
+  }
+
+  /** Adds a text layer with `text` (written words) and selects it. */
+  async addTextLayer(text: string, inputTime?: number): Promise<boolean> {
+    const slideWidth = this.view?.canvas.slideWidth ?? 1080;
+    return this.#viewCommand(
+      'Could not add the text',
+      () => this.#ipc.addLayer({ content: writtenTextContent(text, slideWidth), name: null, at: null }),
       inputTime,
       true,
     );

@@ -9,7 +9,7 @@ import { importFailureText, ProjectStore } from './project.svelte';
 function view(revision: number, overrides: Partial<ProjectView> = {}): ProjectView {
   return {
     dir: '/p',
-    post: { preset: 'instagram-portrait', slides: 1, background: [255, 255, 255, 255], layers: [layer(1, shape())], next_layer_id: 2 },
+    post: { preset: 'instagram-portrait', slides: 1, background: [255, 255, 255, 255], layers: [layer(1, shape())], next_layer_id: 2, caption: '' },
     revision,
     canUndo: false,
     canRedo: false,

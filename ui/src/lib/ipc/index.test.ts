@@ -11,6 +11,9 @@ import {
   readyStatus,
   shape,
   removeBackend,
+  writeJobEvents,
+  writeResult,
+  writeVariant,
 } from '../../test/backend';
 import {
   addLayer,
@@ -33,7 +36,9 @@ import {
   insideTauri,
   isIpcError,
   toIpcError,
+  writeText,
   type JobEvent,
+  type WriteRequest,
 } from './index';
 
 afterEach(() => {
@@ -109,6 +114,49 @@ describe('commands', () => {
     await expect(generateFaces({ count: 1, seed: 0 }, () => {})).rejects.toEqual({
       code: 'INTERNAL',
       message: 'IPC channel closed',
+    });
+  });
+
+  const WRITE: WriteRequest = {
+    tool: 'caption',
+    platform: 'x',
+    topic: 'sunset at the beach',
+    keywords: ['golden'],
+    tone: 'playful',
+    text: '',
+    shorter: false,
+    variants: 2,
+    seed: 7,
+    temperature: null,
+  };
+
+  it('writeText sends the request and a channel, and delivers the stream in order', async () => {
+    const backend = installBackend();
+    const received: JobEvent[] = [];
+    const jobId = await writeText(WRITE, (e) => received.push(e));
+    expect(jobId).toBe(1);
+    const call = backend.lastWrite();
+    expect(call.request).toEqual(WRITE);
+    expect(typeof call.channel.id).toBe('number');
+    const stream = writeJobEvents(1, ['Golden hour.', 'Sun!'], writeResult(WRITE, [writeVariant(0, 'Golden hour.')]));
+    call.emit(...stream);
+    expect(received).toEqual(stream);
+    expect(backend.commands).toEqual(['write_text']);
+  });
+
+  it('writeText rejects as the engine does: an incomplete request, or no model', async () => {
+    installBackend();
+    await expect(writeText({ ...WRITE, topic: '  ' }, () => {})).rejects.toEqual({
+      code: 'INVALID_REQUEST',
+      message: 'caption needs a topic',
+    });
+    await expect(writeText({ ...WRITE, variants: 7 }, () => {})).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(writeText({ ...WRITE, platform: 'myspace' }, () => {})).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    removeBackend();
+    installBackend({ writeError: { code: 'MODEL_MISSING', message: 'smollm2-135m.onnx is missing.' } });
+    await expect(writeText(WRITE, () => {})).rejects.toEqual({
+      code: 'MODEL_MISSING',
+      message: 'smollm2-135m.onnx is missing.',
     });
   });
 

@@ -25,6 +25,7 @@ import type {
   LayerRequest,
   PresetInfo,
   ProjectView,
+  WriteRequest,
 } from './bindings';
 
 export type * from './bindings';
@@ -83,6 +84,18 @@ export function generateFaces(
   const channel = new Channel<JobEvent>();
   channel.onmessage = onEvent;
   return call<JobId>('generate_faces', { request, onEvent: channel });
+}
+
+/**
+ * Starts a writing job (caption, hashtags, draft, rewrite, alt text). Resolves with its id at
+ * once; `onEvent` then receives `started`, the model's text as `textDelta` events (per variant,
+ * token by token), one `written` with the cleaned variants best first, and one `finished`.
+ * Rejects (no job) when the request is invalid or the text model cannot be loaded.
+ */
+export function writeText(request: WriteRequest, onEvent: (event: JobEvent) => void): Promise<JobId> {
+  const channel = new Channel<JobEvent>();
+  channel.onmessage = onEvent;
+  return call<JobId>('write_text', { request, onEvent: channel });
 }
 
 /**
@@ -386,6 +399,7 @@ export interface StudioIpc {
   appStatus: typeof appStatus;
   reloadEngine: typeof reloadEngine;
   generateFaces: typeof generateFaces;
+  writeText: typeof writeText;
   cancelJob: typeof cancelJob;
   presetsList: typeof presetsList;
   projectCurrent: typeof projectCurrent;
@@ -411,6 +425,7 @@ export const tauriIpc: StudioIpc = {
   appStatus,
   reloadEngine,
   generateFaces,
+  writeText,
   cancelJob,
   presetsList,
   projectCurrent,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { faceModel, readyStatus, runtimeMissingStatus } from '../../test/backend';
-import { faceReadiness, findFaceModel, hintFor, needsSetup } from './readiness';
+import { faceModel, readyStatus, runtimeMissingStatus, textModel } from '../../test/backend';
+import { faceReadiness, findFaceModel, hintFor, needsSetup, textReadiness, writeHintFor } from './readiness';
 
 describe('faceReadiness', () => {
   it('is ready when the runtime and the face model are loaded', () => {
@@ -93,5 +93,35 @@ describe('hints', () => {
     expect(needsSetup('JOB_NOT_FOUND')).toBe(false);
     expect(hintFor('JOB_NOT_FOUND')).toBeNull();
     expect(hintFor('INFERENCE_FAILED')).toMatch(/Try again/);
+  });
+});
+
+describe('textReadiness', () => {
+  it('is ready when the runtime and the text model are loaded', () => {
+    const r = textReadiness({ kind: 'loaded', status: readyStatus() });
+    expect(r.ready).toBe(true);
+    expect(r.model?.id).toBe('smollm2-135m');
+  });
+
+  it('explains a text model that is missing, with the set-up hint', () => {
+    const status = readyStatus({
+      models: [faceModel(), textModel({ loaded: false, error: { code: 'MODEL_MISSING', message: 'smollm2-135m.onnx is missing.' } })],
+    });
+    const r = textReadiness({ kind: 'loaded', status });
+    expect(r.ready).toBe(false);
+    expect(r.problem).toMatchObject({ title: 'SmolLM2 135M Instruct is not available', code: 'MODEL_MISSING' });
+    expect(r.problem?.hint).toContain('./scripts/run');
+    // The face model is unaffected.
+    expect(faceReadiness({ kind: 'loaded', status }).ready).toBe(true);
+  });
+
+  it('is not ready when the manifest has no text model', () => {
+    const r = textReadiness({ kind: 'loaded', status: readyStatus({ models: [faceModel()] }) });
+    expect(r.problem?.title).toBe('No text model in the manifest');
+  });
+
+  it('gives writing hints, not face hints', () => {
+    expect(writeHintFor('INVALID_REQUEST')).toBeNull();
+    expect(writeHintFor('INFERENCE_FAILED')).toContain('fewer variants');
   });
 });

@@ -510,6 +510,25 @@ class TokenizerTest(unittest.TestCase):
         # digits are split one by one (llama.cpp's smollm pre-tokenizer)
         self.assertEqual(tok.encode("2024").tokens, ["2", "0", "2", "4"])
 
+    def test_matches_llama_cpp_on_reference_corpus(self) -> None:
+        """llama.cpp's own tokenization of 1,000 texts (English, CJK, emoji sequences, odd
+        whitespace; tests/fixtures/smollm2_reference/, written by make_text_reference.py)."""
+        corpus = REPO / "tests" / "fixtures" / "smollm2_reference" / "tokenizer_corpus.jsonl"
+        if not corpus.is_file():
+            self.skipTest(f"{corpus} is not there")
+        try:
+            from tokenizers import Tokenizer
+        except ImportError:
+            self.skipTest("the Python `tokenizers` package is not installed (it is in "
+                          "models/tools/requirements-bench.txt)")
+        tok = Tokenizer.from_file(str(tokenizer_path()))
+        rows = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines()]
+        self.assertGreater(len(rows), 100)
+        for row in rows:
+            self.assertEqual(tok.encode(row["text"], add_special_tokens=False).ids, row["ids"],
+                             f"{row['source']}: {row['text']!r}")
+            self.assertEqual(tok.decode(row["ids"], skip_special_tokens=False), row["decoded"])
+
 
 # --------------------------------------------------------------------------------------------
 # set-up: generated sidecars and reproducibility

@@ -60,6 +60,11 @@ const PREAMBLE_WORDS: &[&str] =
 /// something came before it), start tokens with the role after them, any other `<|...|>`
 /// token, and leading `role:` labels. Formatting and wording are left alone.
 pub fn strip_artifacts(raw: &str) -> String {
+    remove_template_tokens(raw).lines().map(strip_role_label).collect::<Vec<_>>().join("\n").trim().to_string()
+}
+
+/// The first step of [`strip_artifacts`]: template tokens only.
+fn remove_template_tokens(raw: &str) -> String {
     let mut text = raw.to_string();
     // The answer ends at the first end token that follows some content.
     for token in END_TOKENS {
@@ -71,9 +76,7 @@ pub fn strip_artifacts(raw: &str) -> String {
             }
         }
     }
-    let text = remove_start_tokens(&text);
-    let text = remove_angle_tokens(&text);
-    text.lines().map(strip_role_label).collect::<Vec<_>>().join("\n").trim().to_string()
+    remove_angle_tokens(&remove_start_tokens(&text))
 }
 
 fn has_words(text: &str) -> bool {
@@ -222,17 +225,26 @@ fn remove_repeated_sentences(text: &str) -> String {
     let mut seen = HashSet::new();
     let mut lines = Vec::new();
     for line in text.lines() {
-        let kept: Vec<&str> = split_sentences(line)
-            .into_iter()
-            .filter(|sentence| {
-                let key = sentence_key(sentence);
-                let only_tags = hashtag_ranges(sentence).iter().map(|r| r.len()).sum::<usize>()
-                    >= sentence.split_whitespace().map(str::len).sum::<usize>();
-                key.is_empty() || only_tags || seen.insert(key)
-            })
-            .collect();
+        let mut kept = String::new();
+        let mut previous_end = 0;
+        for sentence in split_sentences(line) {
+            // `split_sentences` gives slices of `line`: where this one starts in it.
+            let start = sentence.as_ptr() as usize - line.as_ptr() as usize;
+            let gap_has_space = line[previous_end..start].contains(char::is_whitespace);
+            previous_end = start + sentence.len();
+            let key = sentence_key(sentence);
+            let only_tags = hashtag_ranges(sentence).iter().map(|r| r.len()).sum::<usize>()
+                >= sentence.split_whitespace().map(str::len).sum::<usize>();
+            if key.is_empty() || only_tags || seen.insert(key) {
+                // Sentences of scripts without spaces (`。`) stay joined without one.
+                if !kept.is_empty() && gap_has_space {
+                    kept.push(' ');
+                }
+                kept.push_str(sentence);
+            }
+        }
         if line.trim().is_empty() || !kept.is_empty() {
-            lines.push(kept.join(" "));
+            lines.push(kept);
         }
     }
     lines.join("\n")
@@ -329,7 +341,7 @@ fn drop_broken_tail(text: &str) -> String {
 ///    text does not end with hashtags, an emoji or a URL (a caption cut at the token limit).
 ///
 /// Never empty when the input had words: if the rules remove everything, the input comes back
-/// trimmed (without its template tokens when that still leaves words).
+/// trimmed, without its template tokens (output of template tokens only cleans to "").
 pub fn clean(raw: &str) -> String {
     let stripped = strip_artifacts(raw);
     let lines: Vec<&str> = stripped.lines().collect();
@@ -351,18 +363,61 @@ pub fn clean(raw: &str) -> String {
     let text = dedupe_hashtags_in_place(&text);
     let text = collapse_whitespace(&text);
     let text = drop_broken_tail(&text);
+    // Never nothing for an answer with words: the rules' result if it has some, else the answer
+    // without its template tokens (an answer of template tokens only has no words: "").
     if has_words(&text) {
         text
     } else if has_words(&stripped) {
         stripped
     } else {
-        raw.trim().to_string()
+        remove_template_tokens(raw).trim().to_string()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    const PIECES: &[&str] = &[
+        "<|im_start|>",
+        "assistant",
+        "<|im_end|>",
+        "Caption:",
+        "Here is your caption:",
+        "\"",
+        "**",
+        "# ",
+        "- ",
+        "1. ",
+        "#sunset",
+        "#Sunset",
+        "Golden hour.",
+        "golden hour!",
+        "and",
+        "the",
+        "🌅",
+        "\n",
+        "\n\n",
+        "  ",
+        "example.com",
+        "夕焼け。",
+        "word",
+    ];
+
+    proptest! {
+        #[test]
+        fn output_with_words_never_cleans_to_nothing(pieces in prop::collection::vec(prop::sample::select(PIECES), 0..30)) {
+            let raw = pieces.concat();
+            let cleaned = clean(&raw);
+            if has_words(&remove_template_tokens(&raw)) {
+                prop_assert!(cleaned.chars().any(char::is_alphanumeric), "{raw:?} -> {cleaned:?}");
+            }
+            prop_assert!(!cleaned.contains("<|im_"), "{raw:?} -> {cleaned:?}");
+            prop_assert_eq!(cleaned.trim(), cleaned.as_str());
+        }
+    }
 
     #[test]
     fn chat_artefacts_go() {
@@ -405,6 +460,7 @@ mod tests {
             "Golden hour at the pier. What a view!"
         );
         assert_eq!(clean("Pier vibes. #Sunset #pier #sunset #PIER #beach"), "Pier vibes. #Sunset #pier #beach");
+        assert_eq!(clean("夕焼けがきれい。港は静か。夕焼けがきれい。"), "夕焼けがきれい。港は静か。");
     }
 
     #[test]
@@ -432,7 +488,7 @@ mod tests {
         assert_eq!(clean("Caption:"), "Caption:");
         assert_eq!(clean("\"\""), "\"\"");
         assert_eq!(clean("   "), "");
-        assert_eq!(clean("<|im_end|>"), "<|im_end|>");
+        assert_eq!(clean("<|im_end|>"), "");
         assert_eq!(clean("Here is your caption:"), "Here is your caption:");
         // A line ending in ":" later in a caption is content, not a preamble.
         assert_eq!(

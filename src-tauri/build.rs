@@ -4,6 +4,7 @@ fn main() {
     let manifest = tauri_build::AppManifest::new().commands(&[
         "app_status",
         "generate_faces",
+        "write_text",
         "cancel_job",
         "reload_engine",
         "presets_list",

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use postcraft_core::ipc::{AppStatus, GenerateFacesRequest, JobEvent};
+use postcraft_core::write_ipc::WriteRequest;
 use postcraft_core::{ErrorCode, IpcError, JobId};
 use postcraft_engine::{Engine, EventSink};
 use tauri::ipc::Channel;
@@ -43,12 +44,28 @@ pub async fn generate_faces(
     request: GenerateFacesRequest,
     on_event: Channel<JobEvent>,
 ) -> Result<JobId, IpcError> {
-    let sink: EventSink = Arc::new(move |event| {
-        if let Err(error) = on_event.send(event) {
+    let sink = channel_sink(on_event);
+    blocking(&engine, move |engine| engine.generate_faces(request, sink)).await
+}
+
+/// Starts a writing job (caption, hashtags, draft, rewrite, alt text); the model's text streams
+/// over `on_event` token by token, then the ranked variants.
+#[tauri::command]
+pub async fn write_text(
+    engine: tauri::State<'_, EngineState>,
+    request: WriteRequest,
+    on_event: Channel<JobEvent>,
+) -> Result<JobId, IpcError> {
+    let sink = channel_sink(on_event);
+    blocking(&engine, move |engine| engine.write(request, sink)).await
+}
+
+fn channel_sink(channel: Channel<JobEvent>) -> EventSink {
+    Arc::new(move |event| {
+        if let Err(error) = channel.send(event) {
             tracing::warn!("a job event could not reach the UI: {error}");
         }
-    });
-    blocking(&engine, move |engine| engine.generate_faces(request, sink)).await
+    })
 }
 
 /// Asks a job to stop; false when it is no longer running.

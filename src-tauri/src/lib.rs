@@ -46,6 +46,7 @@ pub fn run() -> ExitCode {
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
             commands::generate_faces,
+            commands::write_text,
             commands::cancel_job,
             commands::reload_engine,
             project_commands::presets_list,

@@ -1,6 +1,7 @@
 //! `postcraft`: the studio's engine from the command line, for batch work, tests and benches.
 
 mod bench;
+mod write;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -56,6 +57,16 @@ enum Command {
     Image {
         #[command(subcommand)]
         command: ImageCommand,
+    },
+    /// Write with the local text model: caption, hashtags, draft, rewrite, alt-text.
+    Write {
+        #[command(subcommand)]
+        command: write::WriteCommand,
+    },
+    /// The local text model itself: generate a continuation of a prompt.
+    Text {
+        #[command(subcommand)]
+        command: write::TextCommand,
     },
     /// Time a model against the same file in another runtime (used by bench/*.py).
     #[command(hide = true)]
@@ -174,6 +185,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Image { command: ImageCommand::Generate { model, count, seed, out } } => {
             image_generate(&engine, &model, count, seed, &out)
         }
+        Command::Write { command } => write::write(&engine, command),
+        Command::Text { command } => write::text(&engine, command),
         Command::Bench { command } => bench::run(&engine, command),
     }
 }

@@ -13,6 +13,7 @@ use crate::project_ipc::{
     ExportRequest, ImportFailure, ImportMediaRequest, ImportReport, LayerRequest, LayerSize, MediaItem, PresetCheck,
     PresetInfo, ProjectView,
 };
+use crate::write_ipc::{WriteRequest, WriteResult, WriteTool, WriteVariant};
 use crate::{ErrorCode, IpcError, JobId, ModelId};
 
 /// Where the generated file lives, relative to the workspace root.
@@ -31,6 +32,10 @@ pub fn typescript_bindings() -> String {
         AppStatus::decl(&config),
         GenerateFacesRequest::decl(&config),
         JobOutcome::decl(&config),
+        WriteTool::decl(&config),
+        WriteRequest::decl(&config),
+        WriteVariant::decl(&config),
+        WriteResult::decl(&config),
         JobEvent::decl(&config),
         LayerId::decl(&config),
         Transform::decl(&config),

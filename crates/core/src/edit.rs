@@ -98,6 +98,18 @@ pub enum Edit {
         /// 1 to [`Edit::MAX_SLIDES`].
         slides: u32,
     },
+    /// Replace the post's caption.
+    SetCaption {
+        /// At most [`Edit::MAX_TEXT_BYTES`].
+        text: String,
+    },
+    /// Replace a layer's alt text.
+    SetAltText {
+        /// Which.
+        id: LayerId,
+        /// At most [`Edit::MAX_TEXT_BYTES`].
+        text: String,
+    },
 }
 
 /// Why an edit was refused.
@@ -125,6 +137,8 @@ pub enum EditError {
 impl Edit {
     /// The most slides a carousel may have (LinkedIn's 20 is the largest platform limit).
     pub const MAX_SLIDES: u32 = 20;
+    /// The longest caption or alt text (Facebook's 63,206 characters, in UTF-8, with room).
+    pub const MAX_TEXT_BYTES: usize = 256 * 1024;
 
     /// Applies the edit and returns the edit that undoes it. On error the post is unchanged.
     pub fn apply(self, post: &mut Post) -> Result<Edit, EditError> {
@@ -194,6 +208,11 @@ impl Edit {
                 Edit::SetBackground { color: std::mem::replace(&mut post.background, color) }
             }
             Edit::SetSlides { slides } => Edit::SetSlides { slides: std::mem::replace(&mut post.slides, slides) },
+            Edit::SetCaption { text } => Edit::SetCaption { text: std::mem::replace(&mut post.caption, text) },
+            Edit::SetAltText { id, text } => {
+                let layer = post.layer_mut(id).ok_or(missing(id))?;
+                Edit::SetAltText { id, text: std::mem::replace(&mut layer.alt_text, text) }
+            }
         })
     }
 
@@ -218,6 +237,9 @@ impl Edit {
                 bad("a carousel has 1 to 20 slides")
             }
             Edit::SetContent { content, .. } => check_content(content),
+            Edit::SetCaption { text } | Edit::SetAltText { text, .. } if text.len() > Edit::MAX_TEXT_BYTES => {
+                bad("the text is too long")
+            }
             Edit::SetCrop { crop: Some(crop), .. } => {
                 let inside = |v: f32| (0.0..=1.0).contains(&v);
                 let ok = inside(crop.x)
@@ -385,6 +407,8 @@ mod tests {
             (id.clone(), "[a-z ]{0,8}").prop_map(|(id, name)| Edit::Rename { id, name }),
             any::<[u8; 4]>().prop_map(|color| Edit::SetBackground { color }),
             (0u32..25).prop_map(|slides| Edit::SetSlides { slides }),
+            "[a-z #]{0,12}".prop_map(|text| Edit::SetCaption { text }),
+            (id.clone(), "[a-z ]{0,12}").prop_map(|(id, text)| Edit::SetAltText { id, text }),
             (id, -1f32..1.0).prop_map(|(id, brightness)| Edit::SetFilters {
                 id,
                 filters: Filters { brightness, ..Filters::default() }

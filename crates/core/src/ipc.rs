@@ -123,6 +123,25 @@ pub enum JobEvent {
         /// The image's own height in pixels.
         height: u32,
     },
+    /// Text a writing job's variant just produced (raw model text, streamed token by token;
+    /// the cleaned, ranked result follows as `written`).
+    #[serde(rename_all = "camelCase")]
+    TextDelta {
+        /// Its id.
+        job_id: JobId,
+        /// Which variant.
+        variant: u32,
+        /// Text to append.
+        text: String,
+    },
+    /// A writing job's final result: cleaned, fitted to the platform, ranked best first.
+    #[serde(rename_all = "camelCase")]
+    Written {
+        /// Its id.
+        job_id: JobId,
+        /// The result.
+        result: crate::write_ipc::WriteResult,
+    },
     /// The job ended.
     #[serde(rename_all = "camelCase")]
     Finished {
@@ -142,6 +161,8 @@ impl JobEvent {
             Self::Started { job_id, .. }
             | Self::Progress { job_id, .. }
             | Self::Image { job_id, .. }
+            | Self::TextDelta { job_id, .. }
+            | Self::Written { job_id, .. }
             | Self::Finished { job_id, .. } => *job_id,
         }
     }

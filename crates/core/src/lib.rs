@@ -13,6 +13,7 @@ pub mod post;
 pub mod presets;
 pub mod project_ipc;
 pub mod text_count;
+pub mod write_ipc;
 
 pub use error::{ErrorCode, IpcError};
 pub use ids::{JobId, ModelId};

@@ -30,12 +30,23 @@ pub struct Post {
     pub layers: Vec<Layer>,
     /// The id the next new layer gets.
     pub next_layer_id: u32,
+    /// The words posted with the media (caption, hashtags; a thread's posts separated by blank
+    /// lines).
+    #[serde(default)]
+    pub caption: String,
 }
 
 impl Post {
     /// An empty post on a preset.
     pub fn new(preset: impl Into<String>) -> Self {
-        Self { preset: preset.into(), slides: 1, background: white(), layers: Vec::new(), next_layer_id: 1 }
+        Self {
+            preset: preset.into(),
+            slides: 1,
+            background: white(),
+            layers: Vec::new(),
+            next_layer_id: 1,
+            caption: String::new(),
+        }
     }
 
     /// A fresh id for a layer about to be added.
@@ -82,6 +93,9 @@ pub struct Layer {
     /// Hidden layers are kept but not drawn.
     #[serde(default = "yes")]
     pub visible: bool,
+    /// Alt text of an image or video layer, for readers who cannot see it.
+    #[serde(default)]
+    pub alt_text: String,
 }
 
 fn hundred() -> f32 {
@@ -117,6 +131,7 @@ impl Layer {
             blend: BlendMode::default(),
             filters: Filters::default(),
             visible: true,
+            alt_text: String::new(),
         }
     }
 }

@@ -7,6 +7,7 @@ use parking_lot::Mutex;
 use postcraft_core::ipc::{AppStatus, ModelStatus, RuntimeStatus};
 use postcraft_core::{ErrorCode, IpcError, JobId};
 use postcraft_infer::gan::FaceGenerator;
+use postcraft_infer::text::TextGenerator;
 use postcraft_infer::{InferError, ModelKind, ModelRegistry, Runtime};
 use postcraft_jobs::JobManager;
 
@@ -24,7 +25,9 @@ pub struct Engine {
     /// The last load attempt's failure; cleared by [`Engine::reload`].
     runtime_error: Mutex<Option<IpcError>>,
     /// Loaded generators, kept warm, and the errors of failed loads (until a reload).
-    generators: Mutex<HashMap<String, Result<Arc<FaceGenerator>, IpcError>>>,
+    generators: WarmModels<FaceGenerator>,
+    /// Loaded text models, the same way.
+    text_models: WarmModels<TextGenerator>,
     /// The canvas: open project, preview renderer, asset cache.
     studio: Studio,
 }
@@ -44,7 +47,8 @@ impl Engine {
             jobs: JobManager::new(),
             media: MediaStore::default(),
             runtime_error: Mutex::new(None),
-            generators: Mutex::new(HashMap::new()),
+            generators: WarmModels::default(),
+            text_models: WarmModels::default(),
         }
     }
 
@@ -103,37 +107,43 @@ impl Engine {
     pub fn reload(&self) {
         *self.runtime_error.lock() = None;
         self.studio.renderer().restart();
-        self.generators.lock().retain(|_, loaded| loaded.is_ok());
+        self.generators.forget_failures();
+        self.text_models.forget_failures();
     }
 
     /// The generator of an `image-gan` model, loaded once (verified against the manifest first)
     /// and kept warm.
     pub fn face_generator(&self, id: &str) -> Result<Arc<FaceGenerator>, IpcError> {
-        let mut generators = self.generators.lock();
-        if let Some(loaded) = generators.get(id) {
-            return loaded.clone();
-        }
-        let loaded = self.load_generator(id);
-        if let Err(error) = &loaded {
-            tracing::error!(model = id, "{error}");
-        }
-        // A runtime failure is not remembered per model: fixing the runtime must be enough.
-        let runtime_failed =
-            matches!(&loaded, Err(e) if matches!(e.code, ErrorCode::RuntimeMissing | ErrorCode::RuntimeIncompatible));
-        if !runtime_failed {
-            generators.insert(id.to_owned(), loaded.clone());
-        }
-        loaded
+        self.generators.get_or_load(id, || {
+            let registry = self.registry()?;
+            let (spec, path) = registry.verify(id)?;
+            if spec.kind != ModelKind::ImageGan {
+                return Err(
+                    InferError::ModelInvalid { path, reason: format!("`{id}` is not an image-gan model") }.into()
+                );
+            }
+            let runtime = self.runtime()?;
+            Ok(Arc::new(FaceGenerator::load(&runtime, spec, &path, self.config.session)?))
+        })
     }
 
-    fn load_generator(&self, id: &str) -> Result<Arc<FaceGenerator>, IpcError> {
-        let registry = self.registry()?;
-        let (spec, path) = registry.verify(id)?;
-        if spec.kind != ModelKind::ImageGan {
-            return Err(InferError::ModelInvalid { path, reason: format!("`{id}` is not an image-gan model") }.into());
-        }
-        let runtime = self.runtime()?;
-        Ok(Arc::new(FaceGenerator::load(&runtime, spec, &path, self.config.session)?))
+    /// The `text-generation` model `id` with its tokenizer, loaded once (both verified against
+    /// the manifest first) and kept warm.
+    pub fn text_generator(&self, id: &str) -> Result<Arc<TextGenerator>, IpcError> {
+        self.text_models.get_or_load(id, || {
+            let registry = self.registry()?;
+            let (spec, path) = registry.verify(id)?;
+            if spec.kind != ModelKind::TextGeneration {
+                return Err(InferError::ModelInvalid {
+                    path,
+                    reason: format!("`{id}` is not a text-generation model"),
+                }
+                .into());
+            }
+            let tokenizer = registry.verify_sidecar(spec, "tokenizer.json")?;
+            let runtime = self.runtime()?;
+            Ok(Arc::new(TextGenerator::load(&runtime, spec, &path, &tokenizer, self.config.session)?))
+        })
     }
 
     /// The runtime and every model: loads what is not loaded yet (models of kinds that have no
@@ -159,6 +169,7 @@ impl Engine {
                 .map(|spec| {
                     let result = match spec.kind {
                         ModelKind::ImageGan => self.face_generator(spec.id.as_str()).map(drop),
+                        ModelKind::TextGeneration => self.text_generator(spec.id.as_str()).map(drop),
                         _ => registry.verify(spec.id.as_str()).map(drop).map_err(IpcError::from),
                     };
                     ModelStatus {
@@ -174,6 +185,43 @@ impl Engine {
             Err(_) => Vec::new(),
         };
         AppStatus { version: env!("CARGO_PKG_VERSION").to_owned(), runtime, models }
+    }
+}
+
+/// Pipelines loaded once and kept warm, and the errors of failed loads (remembered until a
+/// reload, so a broken file is not re-hashed on every request).
+#[derive(Debug)]
+struct WarmModels<T> {
+    loaded: Mutex<HashMap<String, Result<Arc<T>, IpcError>>>,
+}
+
+impl<T> Default for WarmModels<T> {
+    fn default() -> Self {
+        Self { loaded: Mutex::new(HashMap::new()) }
+    }
+}
+
+impl<T> WarmModels<T> {
+    fn get_or_load(&self, id: &str, load: impl FnOnce() -> Result<Arc<T>, IpcError>) -> Result<Arc<T>, IpcError> {
+        let mut loaded = self.loaded.lock();
+        if let Some(result) = loaded.get(id) {
+            return result.clone();
+        }
+        let result = load();
+        if let Err(error) = &result {
+            tracing::error!(model = id, "{error}");
+        }
+        // A runtime failure is not remembered per model: fixing the runtime must be enough.
+        let runtime_failed =
+            matches!(&result, Err(e) if matches!(e.code, ErrorCode::RuntimeMissing | ErrorCode::RuntimeIncompatible));
+        if !runtime_failed {
+            loaded.insert(id.to_owned(), result.clone());
+        }
+        result
+    }
+
+    fn forget_failures(&self) {
+        self.loaded.lock().retain(|_, result| result.is_ok());
     }
 }
 

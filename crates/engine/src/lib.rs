@@ -9,6 +9,7 @@ mod faces;
 mod media;
 mod projects;
 pub mod studio;
+pub mod write;
 
 pub use config::EngineConfig;
 pub use doctor::{Check, CheckLevel, DoctorReport};

@@ -45,6 +45,9 @@ fn cancel_mid_batch_computes_at_most_one_more_item() {
                 assert_eq!(job_id, id);
                 break (done, outcome);
             }
+            other @ (JobEvent::TextDelta { .. } | JobEvent::Written { .. }) => {
+                panic!("a face job sent a writing event: {other:?}")
+            }
         }
     };
     let at_request = at_request.expect("cancel was requested");

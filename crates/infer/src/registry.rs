@@ -43,6 +43,19 @@ impl ModelRegistry {
         verify_file(&path, &spec.sha256)?;
         Ok((spec, path))
     }
+
+    /// Checks the model's sidecar whose file name ends with `suffix` (`tokenizer.json`) exists
+    /// and matches its SHA-256; returns its path.
+    pub fn verify_sidecar(&self, spec: &ModelSpec, suffix: &str) -> Result<PathBuf, InferError> {
+        let sidecar =
+            spec.sidecars.iter().find(|s| s.file.ends_with(suffix)).ok_or_else(|| InferError::ModelInvalid {
+                path: self.path_of(spec),
+                reason: format!("the manifest lists no `{suffix}` file for `{}`", spec.id.as_str()),
+            })?;
+        let path = self.models_dir.join(&sidecar.file);
+        verify_file(&path, &sidecar.sha256)?;
+        Ok(path)
+    }
 }
 
 /// Checks that `path` exists and hashes to `expected` (hex SHA-256).

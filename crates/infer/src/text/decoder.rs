@@ -102,7 +102,8 @@ impl DecoderGraph {
                 "present.{layer}.value".to_owned(),
             ),
         };
-        let layers = (0..).take_while(|layer| input(&past_key.replace("{layer}", &layer.to_string())).is_some()).count();
+        let layers =
+            (0..).take_while(|layer| input(&past_key.replace("{layer}", &layer.to_string())).is_some()).count();
         if layers == 0 {
             return Err(invalid(format!(
                 "no cache input `{}`: the export must have a key/value cache (past/present tensors)",
@@ -174,7 +175,10 @@ impl DecoderGraph {
     /// cache: the prompt runs once).
     pub fn tile(&self, cache: &KvCache, batch: usize) -> Result<KvCache, InferError> {
         if cache.batch != 1 {
-            return Err(InferError::Inference(format!("only a single sequence's cache can be tiled, not {}", cache.batch)));
+            return Err(InferError::Inference(format!(
+                "only a single sequence's cache can be tiled, not {}",
+                cache.batch
+            )));
         }
         let shape = [batch, self.layout.kv_heads, cache.len, self.layout.head_dim];
         let values = cache
@@ -194,12 +198,7 @@ impl DecoderGraph {
 
     /// Runs `tokens` (`batch` rows of `seq` ids, row-major) after `cache`; returns the last
     /// position's logits of each row (`batch * vocab`) and the cache grown by `seq`.
-    pub fn run(
-        &self,
-        tokens: &[u32],
-        cache: KvCache,
-        options: &RunOptions,
-    ) -> Result<(Vec<f32>, KvCache), InferError> {
+    pub fn run(&self, tokens: &[u32], cache: KvCache, options: &RunOptions) -> Result<(Vec<f32>, KvCache), InferError> {
         let batch = cache.batch;
         if batch == 0 || tokens.is_empty() || !tokens.len().is_multiple_of(batch) {
             return Err(InferError::Inference(format!("{} tokens do not fill {batch} rows", tokens.len())));

@@ -147,7 +147,8 @@ impl TextModelConfig {
         let mut config = Self::detect(tokenizer);
         if let Some(value) = spec.params.get("chat_template") {
             let name = value.as_str().ok_or("chat_template must be a string")?;
-            config.chat_template = Some(ChatTemplate::from_name(name).ok_or(format!("unknown chat_template {name:?}"))?);
+            config.chat_template =
+                Some(ChatTemplate::from_name(name).ok_or(format!("unknown chat_template {name:?}"))?);
         }
         if let Some(value) = spec.params.get("eos_token_ids") {
             let ids = value.as_array().ok_or("eos_token_ids must be a list")?;
@@ -252,9 +253,10 @@ impl TextGenerator {
         match prompt {
             Prompt::Raw(text) => Ok(text.clone()),
             Prompt::Chat { messages, answer_prefix } => {
-                let template = self.config.chat_template.ok_or_else(|| {
-                    InferError::Inference("this model has no chat template: use a raw prompt".into())
-                })?;
+                let template = self
+                    .config
+                    .chat_template
+                    .ok_or_else(|| InferError::Inference("this model has no chat template: use a raw prompt".into()))?;
                 Ok(template.render(messages, answer_prefix, &self.special_tokens))
             }
         }
@@ -301,7 +303,9 @@ impl TextGenerator {
         });
         let cancelled = || cancel.is_some_and(CancelToken::is_cancelled);
         let run = |tokens: &[u32], cache| {
-            self.graph.run(tokens, cache, &options).map_err(|error| if cancelled() { InferError::Cancelled } else { error })
+            self.graph
+                .run(tokens, cache, &options)
+                .map_err(|error| if cancelled() { InferError::Cancelled } else { error })
         };
 
         let n = request.variants;
@@ -353,7 +357,8 @@ impl TextGenerator {
             cache = grown;
         }
         let decode_seconds = decode_started.map(|t| t.elapsed().as_secs_f64()).unwrap_or(0.0);
-        let tokens_per_second = if steps > 1 && decode_seconds > 0.0 { (steps - 1) as f64 / decode_seconds } else { 0.0 };
+        let tokens_per_second =
+            if steps > 1 && decode_seconds > 0.0 { (steps - 1) as f64 / decode_seconds } else { 0.0 };
         Ok(Generation {
             continuations: states.into_iter().map(VariantState::into_continuation).collect(),
             prompt_tokens: prompt.len(),

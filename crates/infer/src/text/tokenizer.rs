@@ -42,9 +42,7 @@ impl TextTokenizer {
 
     /// The text of `ids`, special tokens left out.
     pub fn decode(&self, ids: &[u32]) -> Result<String, InferError> {
-        self.inner
-            .decode(ids, true)
-            .map_err(|error| InferError::Inference(format!("could not decode tokens: {error}")))
+        self.inner.decode(ids, true).map_err(|error| InferError::Inference(format!("could not decode tokens: {error}")))
     }
 
     /// The id of a token written as text (`<|im_end|>`), if the vocabulary has it.

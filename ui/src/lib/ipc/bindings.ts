@@ -87,6 +87,106 @@ export type JobOutcome = { "state": "completed" } | { "state": "cancelled" } | {
  */
 error: IpcError, };
 
+export type WriteTool = "caption" | "hashtags" | "draft" | "rewrite" | "alt-text";
+
+export type WriteRequest = { 
+/**
+ * The tool.
+ */
+tool: WriteTool, 
+/**
+ * Platform id (`x`, `instagram`, ...): its limits shape and bound the output.
+ */
+platform: string, 
+/**
+ * What the post is about (caption, hashtags, draft).
+ */
+topic: string, 
+/**
+ * Words the caption should use.
+ */
+keywords: Array<string>, 
+/**
+ * Tone, in words (`playful`, `professional`, ...); empty for neutral.
+ */
+tone: string, 
+/**
+ * The text to rewrite, or the description of the image for alt text.
+ */
+text: string, 
+/**
+ * Rewrite: make it shorter.
+ */
+shorter: boolean, 
+/**
+ * Variants to generate (1 to [`WriteRequest::MAX_VARIANTS`]); shown best first.
+ */
+variants: number, 
+/**
+ * Seed of the sampling: the same request and seed give the same variants.
+ */
+seed: number, 
+/**
+ * Sampling temperature (0 is greedy: every variant the same); `None` for the tool's default.
+ */
+temperature: number | null, };
+
+export type WriteVariant = { 
+/**
+ * Which sampled variant this was (its stream), for regenerating just it.
+ */
+variant: number, 
+/**
+ * The text to insert (for a draft: the parts joined by blank lines).
+ */
+text: string, 
+/**
+ * A draft's posts, each within the limit (a single entry for the other tools).
+ */
+parts: Array<string>, 
+/**
+ * Hashtags (the hashtag tool's result, or those the text carries).
+ */
+hashtags: Array<string>, 
+/**
+ * Length as the platform counts it (the longest part for a draft).
+ */
+count: number, 
+/**
+ * The platform's limit.
+ */
+limit: number, 
+/**
+ * Whether the model's text had to be cut to fit.
+ */
+trimmed: boolean, 
+/**
+ * Quality score in [0, 1] used for the ranking.
+ */
+score: number, };
+
+export type WriteResult = { 
+/**
+ * The tool.
+ */
+tool: WriteTool, 
+/**
+ * The platform id.
+ */
+platform: string, 
+/**
+ * Variants, best first.
+ */
+variants: Array<WriteVariant>, 
+/**
+ * The model that wrote them.
+ */
+model: string, 
+/**
+ * The seed used.
+ */
+seed: number, };
+
 export type JobEvent = { "event": "started", 
 /**
  * Its id.
@@ -131,7 +231,27 @@ width: number,
 /**
  * The image's own height in pixels.
  */
-height: number, } | { "event": "finished", 
+height: number, } | { "event": "textDelta", 
+/**
+ * Its id.
+ */
+jobId: JobId, 
+/**
+ * Which variant.
+ */
+variant: number, 
+/**
+ * Text to append.
+ */
+text: string, } | { "event": "written", 
+/**
+ * Its id.
+ */
+jobId: JobId, 
+/**
+ * The result.
+ */
+result: WriteResult, } | { "event": "finished", 
 /**
  * Its id.
  */
@@ -317,7 +437,11 @@ filters: Filters,
 /**
  * Hidden layers are kept but not drawn.
  */
-visible: boolean, };
+visible: boolean, 
+/**
+ * Alt text of an image or video layer, for readers who cannot see it.
+ */
+alt_text: string, };
 
 export type Post = { 
 /**
@@ -339,7 +463,12 @@ layers: Array<Layer>,
 /**
  * The id the next new layer gets.
  */
-next_layer_id: number, };
+next_layer_id: number, 
+/**
+ * The words posted with the media (caption, hashtags; a thread's posts separated by blank
+ * lines).
+ */
+caption: string, };
 
 export type Edit = { "edit": "add-layer", 
 /**
@@ -433,7 +562,19 @@ color: [number, number, number, number], } | { "edit": "set-slides",
 /**
  * 1 to [`Edit::MAX_SLIDES`].
  */
-slides: number, };
+slides: number, } | { "edit": "set-caption", 
+/**
+ * At most [`Edit::MAX_TEXT_BYTES`].
+ */
+text: string, } | { "edit": "set-alt-text", 
+/**
+ * Which.
+ */
+id: LayerId, 
+/**
+ * At most [`Edit::MAX_TEXT_BYTES`].
+ */
+text: string, };
 
 export type CanvasInfo = { 
 /**

@@ -134,6 +134,32 @@ pub enum TextCommand {
         #[arg(long)]
         timing: bool,
     },
+    /// Time greedy decoding as bench/text_bench.py does for llama.cpp: an empty cache each run,
+    /// the prompt in one call, then one token per call, never stopping early; prints medians.
+    #[command(hide = true)]
+    Bench {
+        /// The prompt text, used as it is (the bench applies the template itself).
+        #[arg(long)]
+        prompt_file: std::path::PathBuf,
+        /// Accepted for the bench's command line: the prompt is always raw here.
+        #[arg(long)]
+        raw: bool,
+        /// Tokens to generate per run.
+        #[arg(long, default_value_t = 64)]
+        new_tokens: usize,
+        /// ONNX Runtime intra-op threads.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Timed runs.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Untimed runs first.
+        #[arg(long, default_value_t = 1)]
+        warmup: usize,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn write(engine: &Engine, command: WriteCommand) -> anyhow::Result<ExitCode> {
@@ -188,34 +214,45 @@ pub fn write(engine: &Engine, command: WriteCommand) -> anyhow::Result<ExitCode>
 }
 
 pub fn text(engine: &Engine, command: TextCommand) -> anyhow::Result<ExitCode> {
-    let TextCommand::Generate {
-        prompt,
-        max_tokens,
-        temperature,
-        top_k,
-        top_p,
-        repetition_penalty,
-        seed,
-        stop,
-        raw,
-        ids,
-        timing,
-    } = command;
-    let prompt = if raw {
-        Prompt::Raw(prompt)
-    } else {
-        Prompt::Chat {
-            messages: vec![postcraft_infer::text::Message::new(postcraft_infer::text::Role::User, prompt)],
-            answer_prefix: String::new(),
+    match command {
+        TextCommand::Bench { prompt_file, new_tokens, threads, runs, warmup, json, .. } => {
+            bench(engine, &prompt_file, new_tokens, threads, runs, warmup, json)
         }
-    };
-    let request = GenerateRequest {
-        prompt,
-        variants: 1,
-        max_tokens,
-        stop,
-        sampling: SamplingParams { temperature, top_k, top_p, repetition_penalty, no_repeat_ngram: 0, seed },
-    };
+        TextCommand::Generate {
+            prompt,
+            max_tokens,
+            temperature,
+            top_k,
+            top_p,
+            repetition_penalty,
+            seed,
+            stop,
+            raw,
+            ids,
+            timing,
+        } => {
+            let prompt = if raw {
+                Prompt::Raw(prompt)
+            } else {
+                Prompt::Chat {
+                    messages: vec![postcraft_infer::text::Message::new(postcraft_infer::text::Role::User, prompt)],
+                    answer_prefix: String::new(),
+                }
+            };
+            let request = GenerateRequest {
+                prompt,
+                variants: 1,
+                max_tokens,
+                stop,
+                sampling: SamplingParams { temperature, top_k, top_p, repetition_penalty, no_repeat_ngram: 0, seed },
+                ignore_eos: false,
+            };
+            generate(engine, &request, ids, timing)
+        }
+    }
+}
+
+fn generate(engine: &Engine, request: &GenerateRequest, ids: bool, timing: bool) -> anyhow::Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
     let mut on_event = |event: TextEvent| {
         if let (false, TextEvent::Delta { text, .. }) = (ids, event) {
@@ -224,7 +261,7 @@ pub fn text(engine: &Engine, command: TextCommand) -> anyhow::Result<ExitCode> {
             let _ = stdout.flush();
         }
     };
-    let generation = engine.generate_text_now(&request, None, &mut on_event).map_err(anyhow_ipc)?;
+    let generation = engine.generate_text_now(request, None, &mut on_event).map_err(anyhow_ipc)?;
     let continuation = generation.continuations.first();
     if ids {
         let ids: Vec<String> =
@@ -238,6 +275,60 @@ pub fn text(engine: &Engine, command: TextCommand) -> anyhow::Result<ExitCode> {
             "prompt {} tokens; first token {:.1} ms; {:.1} tokens/s",
             generation.prompt_tokens, generation.first_token_ms, generation.tokens_per_second
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench(
+    engine: &Engine,
+    prompt_file: &std::path::Path,
+    new_tokens: usize,
+    threads: usize,
+    runs: usize,
+    warmup: usize,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let prompt = std::fs::read_to_string(prompt_file)?;
+    // Its own session, so the thread count is exactly the one asked for.
+    let generator = engine.text_generator_with(postcraft_engine::write::TEXT_MODEL, threads).map_err(anyhow_ipc)?;
+    let request = GenerateRequest {
+        prompt: Prompt::Raw(prompt),
+        variants: 1,
+        max_tokens: new_tokens,
+        stop: Vec::new(),
+        sampling: SamplingParams::greedy(),
+        ignore_eos: true,
+    };
+    let mut first_token = Vec::new();
+    let mut rates = Vec::new();
+    let mut prompt_tokens = 0;
+    for run in 0..warmup + runs.max(1) {
+        let generation = generator.generate(&request, None, &mut |_| {}).map_err(|e| anyhow_ipc(e.into()))?;
+        prompt_tokens = generation.prompt_tokens;
+        if run >= warmup {
+            first_token.push(generation.first_token_ms);
+            rates.push(generation.tokens_per_second);
+        }
+    }
+    let median = |values: &mut Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    let (ttft, rate) = (median(&mut first_token), median(&mut rates));
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "ttft_ms": ttft,
+                "tokens_per_s": rate,
+                "prompt_tokens": prompt_tokens,
+                "new_tokens": new_tokens,
+                "threads": threads,
+                "runs": runs,
+            })
+        );
+    } else {
+        println!("prompt {prompt_tokens} tokens, {threads} threads: first token {ttft:.1} ms, {rate:.1} tokens/s");
     }
     Ok(ExitCode::SUCCESS)
 }

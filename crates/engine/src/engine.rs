@@ -146,6 +146,17 @@ impl Engine {
         })
     }
 
+    /// A fresh session of text model `id` with exactly `threads` intra-op threads, not kept:
+    /// for benchmarks, which compare engines at the same thread count.
+    pub fn text_generator_with(&self, id: &str, threads: usize) -> Result<TextGenerator, IpcError> {
+        let registry = self.registry()?;
+        let (spec, path) = registry.verify(id)?;
+        let tokenizer = registry.verify_sidecar(spec, "tokenizer.json")?;
+        let runtime = self.runtime()?;
+        let options = postcraft_infer::SessionOptions { intra_threads: threads };
+        Ok(TextGenerator::load(&runtime, spec, &path, &tokenizer, options)?)
+    }
+
     /// The runtime and every model: loads what is not loaded yet (models of kinds that have no
     /// pipeline yet are verified only).
     pub fn status(&self) -> AppStatus {

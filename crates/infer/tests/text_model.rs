@@ -56,7 +56,14 @@ fn ids_of(value: &serde_json::Value) -> Vec<u32> {
 }
 
 fn greedy(prompt: Prompt, max_tokens: usize) -> GenerateRequest {
-    GenerateRequest { prompt, variants: 1, max_tokens, stop: Vec::new(), sampling: SamplingParams::greedy() }
+    GenerateRequest {
+        prompt,
+        variants: 1,
+        max_tokens,
+        stop: Vec::new(),
+        sampling: SamplingParams::greedy(),
+        ignore_eos: false,
+    }
 }
 
 #[test]
@@ -121,6 +128,7 @@ fn the_same_seed_gives_the_same_variants_and_variants_differ() {
         max_tokens: 24,
         stop: Vec::new(),
         sampling: SamplingParams { seed: 11, temperature: 0.9, ..SamplingParams::default() },
+        ignore_eos: false,
     };
     let first = generator.generate(&request, None, &mut |_| {}).expect("run");
     let second = generator.generate(&request, None, &mut |_| {}).expect("run");
@@ -155,6 +163,7 @@ fn streamed_deltas_add_up_to_the_text_and_stop_sequences_cut_it() {
         max_tokens: 48,
         stop: vec!["\n".into()],
         sampling: SamplingParams { seed: 3, ..SamplingParams::default() },
+        ignore_eos: false,
     };
     let mut streamed = vec![String::new(); 2];
     let mut finished = Vec::new();

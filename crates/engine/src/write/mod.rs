@@ -120,6 +120,7 @@ fn plan(request: &WriteRequest) -> Result<(GenerateRequest, ToolPrompt), IpcErro
         max_tokens: tool_prompt.max_tokens,
         stop,
         sampling,
+        ignore_eos: false,
     };
     Ok((generate, tool_prompt))
 }

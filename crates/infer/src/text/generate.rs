@@ -56,6 +56,9 @@ pub struct GenerateRequest {
     pub stop: Vec<String>,
     /// Sampling settings.
     pub sampling: SamplingParams,
+    /// Keep going past the end-of-text token (benchmarks: every run does the same work).
+    #[serde(default)]
+    pub ignore_eos: bool,
 }
 
 /// Why a continuation ended.
@@ -315,6 +318,7 @@ impl TextGenerator {
         let mut cache = if n == 1 { prompt_cache } else { self.graph.tile(&prompt_cache, n)? };
         drop(prompt_logits);
 
+        let limits = Limits { stop: &request.stop, max_tokens, ignore_eos: request.ignore_eos };
         let mut states: Vec<VariantState> =
             (0..n).map(|v| VariantState::new(Sampler::new(request.sampling.clone(), v as u64))).collect();
         let mut first_token_ms = 0.0;
@@ -336,7 +340,7 @@ impl TextGenerator {
                 let row = &mut logits[variant * vocab..(variant + 1) * vocab];
                 let token = state.sampler.sample(row, state.decoder.ids(), &[]);
                 next.push(token);
-                state.accept(token, self, &request.stop, max_tokens, variant, on_event)?;
+                state.accept(token, self, &limits, variant, on_event)?;
             }
             if steps == 0 {
                 first_token_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -368,6 +372,14 @@ impl TextGenerator {
     }
 }
 
+/// When a continuation ends.
+#[derive(Debug)]
+struct Limits<'a> {
+    stop: &'a [String],
+    max_tokens: usize,
+    ignore_eos: bool,
+}
+
 /// The decoding state of one variant.
 #[derive(Debug)]
 struct VariantState {
@@ -389,29 +401,28 @@ impl VariantState {
         &mut self,
         token: u32,
         generator: &TextGenerator,
-        stop: &[String],
-        max_tokens: usize,
+        limits: &Limits<'_>,
         variant: usize,
         on_event: &mut dyn FnMut(TextEvent),
     ) -> Result<(), InferError> {
-        if generator.config.eos_ids.contains(&token) {
+        if !limits.ignore_eos && generator.config.eos_ids.contains(&token) {
             self.decoder.push(&generator.tokenizer, token)?;
             self.finish(FinishReason::EndOfText, variant, on_event);
             return Ok(());
         }
         self.decoder.push(&generator.tokenizer, token)?;
         let text = self.decoder.text();
-        if let Some(at) = stop.iter().filter(|s| !s.is_empty()).filter_map(|s| text.find(s.as_str())).min() {
+        if let Some(at) = limits.stop.iter().filter(|s| !s.is_empty()).filter_map(|s| text.find(s.as_str())).min() {
             self.cut = Some(text[..at].to_owned());
             self.finish(FinishReason::Stop, variant, on_event);
             return Ok(());
         }
-        if self.decoder.ids().len() >= max_tokens {
+        if self.decoder.ids().len() >= limits.max_tokens {
             self.finish(FinishReason::Length, variant, on_event);
             return Ok(());
         }
         // Hold back a tail that may be the start of a stop sequence.
-        let held = stop.iter().map(|s| partial_suffix(text, s)).max().unwrap_or(0);
+        let held = limits.stop.iter().map(|s| partial_suffix(text, s)).max().unwrap_or(0);
         let safe = text.len() - held;
         if safe > self.emitted && text.is_char_boundary(safe) {
             on_event(TextEvent::Delta { variant, text: text[self.emitted..safe].to_owned() });

@@ -110,10 +110,12 @@ fn plan(request: &WriteRequest) -> Result<(GenerateRequest, ToolPrompt), IpcErro
     stop.retain(|s| !s.is_empty());
     let generate = GenerateRequest {
         prompt: Prompt::Chat {
-            messages: vec![
-                Message::new(Role::System, tool_prompt.system.clone()),
-                Message::new(Role::User, tool_prompt.user.clone()),
-            ],
+            messages: std::iter::once(Message::new(Role::System, tool_prompt.system.clone()))
+                .chain(tool_prompt.examples.iter().flat_map(|(user, answer)| {
+                    [Message::new(Role::User, user.clone()), Message::new(Role::Assistant, answer.clone())]
+                }))
+                .chain(std::iter::once(Message::new(Role::User, tool_prompt.user.clone())))
+                .collect(),
             answer_prefix: tool_prompt.answer_prefix.clone(),
         },
         variants: request.variants as usize,
@@ -146,7 +148,7 @@ fn run_tool(
     Ok(WriteResult {
         tool: request.tool,
         platform: platform.id.clone(),
-        variants: tools::finish(request.tool, platform, &raw),
+        variants: tools::finish(request, platform, &raw),
         model: TEXT_MODEL.to_owned(),
         seed: request.seed,
     })

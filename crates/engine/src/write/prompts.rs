@@ -14,6 +14,9 @@ use postcraft_core::write_ipc::{WriteRequest, WriteTool};
 pub struct ToolPrompt {
     /// The system message.
     pub system: String,
+    /// Worked examples shown before the request, as (user, assistant) turns: a small model
+    /// copies the form of an example far more reliably than it follows a description of it.
+    pub examples: Vec<(String, String)>,
     /// The user message.
     pub user: String,
     /// The start of the answer, written for the model (and put back in front of its text).
@@ -57,6 +60,14 @@ pub fn tool_prompt(request: &WriteRequest, platform: &Platform) -> Result<ToolPr
             user.push_str("Write one or two sentences. No hashtags.");
             ToolPrompt {
                 system: SYSTEM.into(),
+                examples: vec![(
+                    format!(
+                        "Write a short {}caption for a {} post.\nTopic: fresh bread from our bakery\nWrite one or two sentences. No hashtags.",
+                        tone_word(tone),
+                        on(platform)
+                    ),
+                    "Warm, crusty and straight from the oven: our morning loaves are waiting for you.".into(),
+                )],
                 user,
                 answer_prefix: String::new(),
                 stop: vec!["\n\n".into()],
@@ -69,12 +80,13 @@ pub fn tool_prompt(request: &WriteRequest, platform: &Platform) -> Result<ToolPr
             let count = postcraft_write::suggested_range(platform).max as usize;
             ToolPrompt {
                 system: SYSTEM.into(),
-                user: format!(
-                    "Write {count} hashtags for a {} post about: {topic}\nReply with the hashtags only.",
-                    on(platform)
-                ),
+                examples: vec![(
+                    format!("Write 8 hashtags for a {} post about: morning coffee in a cozy cafe", on(platform)),
+                    "#coffee #morningcoffee #cafe #coffeetime #cozy #coffeelover #latte #slowmorning".into(),
+                )],
+                user: format!("Write {count} hashtags for a {} post about: {topic}", on(platform)),
                 answer_prefix: "#".into(),
-                stop: vec!["\n\n".into()],
+                stop: vec!["\n".into()],
                 max_tokens: (count * 6).clamp(16, 120),
                 temperature: 0.6,
             }
@@ -88,6 +100,7 @@ pub fn tool_prompt(request: &WriteRequest, platform: &Platform) -> Result<ToolPr
             user.push_str("Write three short paragraphs.");
             ToolPrompt {
                 system: SYSTEM.into(),
+                examples: Vec::new(),
                 user,
                 answer_prefix: String::new(),
                 stop: Vec::new(),
@@ -107,6 +120,7 @@ pub fn tool_prompt(request: &WriteRequest, platform: &Platform) -> Result<ToolPr
             let tokens = words * 2 + 16;
             ToolPrompt {
                 system: SYSTEM.into(),
+                examples: Vec::new(),
                 user: format!("{how}:\n{text}"),
                 answer_prefix: String::new(),
                 stop: vec!["\n\n".into()],
@@ -118,6 +132,10 @@ pub fn tool_prompt(request: &WriteRequest, platform: &Platform) -> Result<ToolPr
             need(text, "a description of the image")?;
             ToolPrompt {
                 system: "You write alt text that describes images for blind readers.".into(),
+                examples: vec![(
+                    "Write one sentence of alt text for this image: grey cat on a windowsill, rain outside".into(),
+                    "A grey cat sits on a windowsill and watches the rain run down the glass.".into(),
+                )],
                 user: format!("Write one sentence of alt text for this image: {text}"),
                 answer_prefix: String::new(),
                 stop: vec!["\n".into()],

@@ -82,6 +82,12 @@ fn every_command_has_help() {
         vec!["image", "generate", "--help"],
         vec!["presets", "list", "--help"],
         vec!["project", "new", "--help"],
+        vec!["write", "caption", "--help"],
+        vec!["write", "hashtags", "--help"],
+        vec!["write", "draft", "--help"],
+        vec!["write", "rewrite", "--help"],
+        vec!["write", "alt-text", "--help"],
+        vec!["text", "generate", "--help"],
     ] {
         let output = postcraft(&args);
         assert!(output.status.success(), "{args:?}");
@@ -190,4 +196,103 @@ fn render_explains_bad_input() {
     let output = postcraft(&["project", "import", project_arg, bad.to_str().expect("utf-8")]);
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("bad.png could not be opened as an image"));
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+#[test]
+fn text_generate_prints_the_greedy_continuation_and_its_ids() {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/smollm2_reference/chat_prompts.json");
+    let reference: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture).expect("fixture")).expect("JSON");
+    let case = &reference["prompts"][2];
+    let templated = case["templated"].as_str().expect("templated prompt");
+    let expected: Vec<String> =
+        case["onnx_greedy_ids"].as_array().expect("ids").iter().map(|id| id.to_string()).collect();
+    let ids = stdout(&postcraft(&[
+        "text",
+        "generate",
+        "--raw",
+        "--prompt",
+        templated,
+        "--temperature",
+        "0",
+        "--max-tokens",
+        "64",
+        "--ids",
+    ]));
+    assert_eq!(ids.split_whitespace().collect::<Vec<_>>(), expected);
+
+    let text = stdout(&postcraft(&[
+        "text",
+        "generate",
+        "--prompt",
+        "What is the capital of France?",
+        "--temperature",
+        "0",
+        "--max-tokens",
+        "24",
+    ]));
+    assert!(text.contains("Paris"), "{text}");
+}
+
+#[test]
+fn write_prints_the_best_caption_and_hashtags_within_the_platform() {
+    let caption = stdout(&postcraft(&[
+        "write",
+        "caption",
+        "--platform",
+        "x",
+        "--topic",
+        "morning run by the river",
+        "--tone",
+        "playful",
+        "--seed",
+        "3",
+    ]));
+    let caption = caption.trim_end_matches('\n');
+    assert!(!caption.is_empty() && !caption.contains('\n'), "one caption: {caption:?}");
+    let x = postcraft_core::presets::platforms().iter().find(|p| p.id == "x").expect("x");
+    assert!(postcraft_core::text_count::count_for(caption, x) <= 280);
+    let again = stdout(&postcraft(&[
+        "write",
+        "caption",
+        "--platform",
+        "x",
+        "--topic",
+        "morning run by the river",
+        "--tone",
+        "playful",
+        "--seed",
+        "3",
+    ]));
+    assert_eq!(again.trim_end_matches('\n'), caption, "the same seed prints the same caption");
+
+    let tags = stdout(&postcraft(&[
+        "write",
+        "hashtags",
+        "--platform",
+        "instagram",
+        "--topic",
+        "morning run by the river",
+        "--seed",
+        "1",
+    ]));
+    let tags: Vec<&str> = tags.split_whitespace().collect();
+    assert!(tags.len() >= 3 && tags.iter().all(|t| t.starts_with('#')), "{tags:?}");
+}
+
+#[test]
+fn write_explains_a_bad_platform_or_a_missing_field() {
+    let output = postcraft(&["write", "caption", "--platform", "myspace", "--topic", "x"]);
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("unknown platform `myspace`"), "{message}");
+    let output = postcraft(&["write", "rewrite", "--text", "   "]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("needs the text to rewrite"));
 }

@@ -7,6 +7,7 @@
 #   --setup   only make/refresh the venv (also what make_text_reference.py needs)
 #   POSTCRAFT_LLAMA_VENV=DIR  use another venv folder (default .postcraft/venv-llama)
 # Needs cmake (>= 3.21) and a C/C++ compiler: apt-get install cmake build-essential
+# CMAKE_ARGS=... overrides the build flags (and then rebuilds instead of reusing pip's cached wheel)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 venv="${POSTCRAFT_LLAMA_VENV:-$repo/.postcraft/venv-llama}"
@@ -32,9 +33,13 @@ else
   # --no-build-isolation: the hash-pinned scikit-build-core above builds it (pip's isolated
   # build environment would fetch an unpinned one). -DGGML_NATIVE=ON: -march=native, like
   # ONNX Runtime's run-time kernel choice. LLAVA_BUILD=OFF: no multimodal library. No GPU.
+  # pip reuses a wheel it built before (~/.cache/pip/wheels) whatever CMAKE_ARGS say: with
+  # flags of your own, --no-cache-dir makes it compile again.
+  cache=()
+  [ -n "${CMAKE_ARGS:-}" ] && cache=(--no-cache-dir)
   CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=ON -DLLAVA_BUILD=OFF}" \
   CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}" \
-    "$venv/bin/pip" install -q --require-hashes --no-build-isolation \
+    "$venv/bin/pip" install -q --require-hashes --no-build-isolation "${cache[@]}" \
       --no-binary llama-cpp-python -r "$tools/requirements-llama.txt"
   "$venv/bin/python" -c "import llama_cpp, onnxruntime"
   echo "$want" > "$stamp"

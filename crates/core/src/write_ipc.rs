@@ -85,13 +85,13 @@ pub struct WriteVariant {
     pub variant: u32,
     /// The text to insert (for a draft: the parts joined by blank lines).
     pub text: String,
-    /// A draft's posts, each within the limit (a single entry for the other tools).
+    /// A draft's posts, each within the limit (a single entry, the text, for the other tools).
     pub parts: Vec<String>,
     /// Hashtags (the hashtag tool's result, or those the text carries).
     pub hashtags: Vec<String>,
     /// Length as the platform counts it (the longest part for a draft).
     pub count: u32,
-    /// The platform's limit.
+    /// The limit it was fitted to: the platform's text limit (alt text: 1,000 characters).
     pub limit: u32,
     /// Whether the model's text had to be cut to fit.
     pub trimmed: bool,

@@ -2,7 +2,8 @@
 //! scored and ranked best first.
 
 use postcraft_core::presets::Platform;
-use postcraft_core::text_count::{count_for, dedupe_hashtags, extract_hashtags, fit};
+use postcraft_core::presets::TextCounting;
+use postcraft_core::text_count::{count_for, dedupe_hashtags, extract_hashtags, fit, fit_to};
 use postcraft_core::write_ipc::{WriteRequest, WriteTool, WriteVariant};
 use postcraft_write::{ScoreOptions, clean, hashtags_for, score, split_thread, suggested_range};
 
@@ -26,8 +27,8 @@ fn finish_one(request: &WriteRequest, platform: &Platform, variant: u32, raw: &s
             let score = score(&fitted.text, &options(platform, None)).total as f32;
             WriteVariant {
                 variant,
+                parts: vec![fitted.text.clone()],
                 text: fitted.text,
-                parts: Vec::new(),
                 hashtags: tags,
                 count: fitted.count as u32,
                 limit,
@@ -55,7 +56,12 @@ fn finish_one(request: &WriteRequest, platform: &Platform, variant: u32, raw: &s
         }
         WriteTool::Caption | WriteTool::Rewrite | WriteTool::AltText => {
             let (text, placeholders) = without_placeholders(&clean(raw));
-            let fitted = fit(&text, platform);
+            // Alt text is not the post's text: it has its own, larger limit.
+            let fitted = if tool == WriteTool::AltText {
+                fit_to(&text, TextCounting::Chars, ALT_TEXT_LIMIT)
+            } else {
+                fit(&text, platform)
+            };
             let target = match tool {
                 WriteTool::Caption => Some(caption_target(platform)),
                 WriteTool::AltText => Some(ALT_TEXT_TARGET.min(platform.text_limit as usize)),
@@ -75,13 +81,17 @@ fn finish_one(request: &WriteRequest, platform: &Platform, variant: u32, raw: &s
                 parts: vec![fitted.text.clone()],
                 text: fitted.text,
                 count: fitted.count as u32,
-                limit,
+                limit: fitted.limit as u32,
                 trimmed: fitted.trimmed,
                 score,
             }
         }
     }
 }
+
+/// The alt text limit of X, the smallest of the platforms that take alt text (Mastodon 1,500,
+/// Bluesky 2,000), in characters.
+const ALT_TEXT_LIMIT: usize = 1000;
 
 /// Alt text reads best in one or two sentences.
 const ALT_TEXT_TARGET: usize = 100;

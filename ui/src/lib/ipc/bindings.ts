@@ -141,7 +141,7 @@ variant: number,
  */
 text: string, 
 /**
- * A draft's posts, each within the limit (a single entry for the other tools).
+ * A draft's posts, each within the limit (a single entry, the text, for the other tools).
  */
 parts: Array<string>, 
 /**
@@ -153,7 +153,7 @@ hashtags: Array<string>,
  */
 count: number, 
 /**
- * The platform's limit.
+ * The limit it was fitted to: the platform's text limit (alt text: 1,000 characters).
  */
 limit: number, 
 /**

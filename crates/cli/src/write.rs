@@ -133,6 +133,13 @@ pub enum TextCommand {
         /// Also print timing (time to first token, tokens/s) on stderr.
         #[arg(long)]
         timing: bool,
+        /// Use this ONNX decoder export instead of the shipped model (the same interface:
+        /// input_ids, attention_mask, position_ids, past_key_values.N.key/value).
+        #[arg(long)]
+        model: Option<std::path::PathBuf>,
+        /// The model's tokenizer.json (default: `tokenizer.json` beside --model).
+        #[arg(long, requires = "model")]
+        tokenizer: Option<std::path::PathBuf>,
     },
     /// Time greedy decoding as bench/text_bench.py does for llama.cpp: an empty cache each run,
     /// the prompt in one call, then one token per call, never stopping early; prints medians.
@@ -230,6 +237,8 @@ pub fn text(engine: &Engine, command: TextCommand) -> anyhow::Result<ExitCode> {
             raw,
             ids,
             timing,
+            model,
+            tokenizer,
         } => {
             let prompt = if raw {
                 Prompt::Raw(prompt)
@@ -247,12 +256,22 @@ pub fn text(engine: &Engine, command: TextCommand) -> anyhow::Result<ExitCode> {
                 sampling: SamplingParams { temperature, top_k, top_p, repetition_penalty, no_repeat_ngram: 0, seed },
                 ignore_eos: false,
             };
-            generate(engine, &request, ids, timing)
+            let files = model.map(|model| {
+                let tokenizer = tokenizer.unwrap_or_else(|| model.with_file_name("tokenizer.json"));
+                (model, tokenizer)
+            });
+            generate(engine, &request, files, ids, timing)
         }
     }
 }
 
-fn generate(engine: &Engine, request: &GenerateRequest, ids: bool, timing: bool) -> anyhow::Result<ExitCode> {
+fn generate(
+    engine: &Engine,
+    request: &GenerateRequest,
+    files: Option<(std::path::PathBuf, std::path::PathBuf)>,
+    ids: bool,
+    timing: bool,
+) -> anyhow::Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
     let mut on_event = |event: TextEvent| {
         if let (false, TextEvent::Delta { text, .. }) = (ids, event) {
@@ -261,7 +280,14 @@ fn generate(engine: &Engine, request: &GenerateRequest, ids: bool, timing: bool)
             let _ = stdout.flush();
         }
     };
-    let generation = engine.generate_text_now(request, None, &mut on_event).map_err(anyhow_ipc)?;
+    let generation = match files {
+        Some((model, tokenizer)) => engine
+            .text_generator_from_files(&model, &tokenizer)
+            .map_err(anyhow_ipc)?
+            .generate(request, None, &mut on_event)
+            .map_err(|e| anyhow_ipc(e.into()))?,
+        None => engine.generate_text_now(request, None, &mut on_event).map_err(anyhow_ipc)?,
+    };
     let continuation = generation.continuations.first();
     if ids {
         let ids: Vec<String> =

@@ -227,6 +227,37 @@ fn text_generate_prints_the_greedy_continuation_and_its_ids() {
     ]));
     assert_eq!(ids.split_whitespace().collect::<Vec<_>>(), expected);
 
+    // A model a user points at (here the same files, outside the manifest) loads through the
+    // same code and decodes the same tokens.
+    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.postcraft/models");
+    let (model, tokenizer) = (models.join("smollm2-135m.onnx"), models.join("smollm2-135m.tokenizer.json"));
+    let unlisted = stdout(&postcraft(&[
+        "text",
+        "generate",
+        "--raw",
+        "--prompt",
+        templated,
+        "--temperature",
+        "0",
+        "--max-tokens",
+        "64",
+        "--ids",
+        "--model",
+        model.to_str().expect("utf-8"),
+        "--tokenizer",
+        tokenizer.to_str().expect("utf-8"),
+    ]));
+    assert_eq!(unlisted.split_whitespace().collect::<Vec<_>>(), expected);
+    let tokenizer_arg = tokenizer.to_str().expect("utf-8");
+    let wrong =
+        postcraft(&["text", "generate", "--prompt", "hi", "--model", tokenizer_arg, "--tokenizer", tokenizer_arg]);
+    assert!(!wrong.status.success(), "a tokenizer is not a model");
+    assert!(
+        String::from_utf8_lossy(&wrong.stderr).contains("could not be loaded"),
+        "{}",
+        String::from_utf8_lossy(&wrong.stderr)
+    );
+
     let text = stdout(&postcraft(&[
         "text",
         "generate",

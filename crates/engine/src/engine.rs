@@ -1,6 +1,7 @@
 //! The engine: state shared by every request, and its status.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -155,6 +156,15 @@ impl Engine {
         let runtime = self.runtime()?;
         let options = postcraft_infer::SessionOptions { intra_threads: threads };
         Ok(TextGenerator::load(&runtime, spec, &path, &tokenizer, options)?)
+    }
+
+    /// A text model a user brings (an ONNX decoder export with its `tokenizer.json`, e.g.
+    /// SmolLM2-360M or Qwen2.5-0.5B): loaded through the same code as the shipped one, its
+    /// sizes read from the graph and its chat format from the tokenizer. Not verified by hash
+    /// (it is not in the manifest) and not kept.
+    pub fn text_generator_from_files(&self, model: &Path, tokenizer: &Path) -> Result<TextGenerator, IpcError> {
+        let runtime = self.runtime()?;
+        Ok(TextGenerator::load_unlisted(&runtime, model, tokenizer, self.config.session)?)
     }
 
     /// The runtime and every model: loads what is not loaded yet (models of kinds that have no

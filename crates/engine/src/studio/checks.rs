@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use postcraft_core::post::{LayerContent, LayerId, Post};
 use postcraft_core::presets::{self, CanvasPreset, Platform};
 use postcraft_core::project_ipc::{CheckLevel, PresetCheck};
+use postcraft_core::text_count::{count_for, dedupe_hashtags, extract_hashtags};
 
 use super::scene::unsafe_rects;
 
@@ -29,7 +30,63 @@ pub fn run(post: &Post, target_id: &str, sizes: &HashMap<LayerId, [f32; 2]>) -> 
     checks.extend(resolution(post, sizes, own, target));
     checks.extend(safe_zone(post, sizes, own));
     checks.extend(ai_label(post, platform));
+    checks.extend(caption(post, platform));
+    checks.extend(alt_text(post, platform));
     checks
+}
+
+/// The caption against the platform's limit, counted as the platform counts; a thread (posts
+/// separated by blank lines) is checked post by post.
+fn caption(post: &Post, platform: &Platform) -> Option<PresetCheck> {
+    if post.caption.trim().is_empty() {
+        return None;
+    }
+    let limit = platform.text_limit as usize;
+    let longest = post.caption.split("\n\n").map(|part| count_for(part, platform)).max().unwrap_or(0);
+    let hashtags = dedupe_hashtags(extract_hashtags(&post.caption), usize::MAX).len();
+    if longest > limit {
+        return Some(check(
+            "caption-length",
+            CheckLevel::Error,
+            format!(
+                "The caption is {longest} long; {} allows {limit}: shorten it or split it into a thread",
+                platform.name
+            ),
+            None,
+        ));
+    }
+    if let Some(max) = platform.max_hashtags
+        && hashtags > max as usize
+    {
+        return Some(check(
+            "caption-hashtags",
+            CheckLevel::Error,
+            format!("The caption has {hashtags} hashtags; {} allows {max}", platform.name),
+            None,
+        ));
+    }
+    Some(check("caption-length", CheckLevel::Ok, format!("Caption {longest} / {limit}"), None))
+}
+
+/// Images without alt text, on platforms that take it.
+fn alt_text(post: &Post, platform: &Platform) -> Option<PresetCheck> {
+    if !platform.alt_text {
+        return None;
+    }
+    let missing = post.layers.iter().find(|layer| {
+        layer.visible
+            && layer.alt_text.trim().is_empty()
+            && matches!(layer.content, LayerContent::Image { .. } | LayerContent::Generated { .. })
+    })?;
+    Some(check(
+        "alt-text",
+        CheckLevel::Warning,
+        format!(
+            "`{}` has no alt text: {} readers who cannot see it get nothing (Write → Alt text)",
+            missing.name, platform.name
+        ),
+        Some(missing.id),
+    ))
 }
 
 fn aspect(own: &CanvasPreset, target: &CanvasPreset) -> PresetCheck {
@@ -172,6 +229,30 @@ mod tests {
 
     fn level(checks: &[PresetCheck], id: &str) -> Option<CheckLevel> {
         checks.iter().find(|c| c.id == id).map(|c| c.level)
+    }
+
+    #[test]
+    fn the_caption_is_checked_against_the_platform_and_images_need_alt_text() {
+        let mut post = Post::new("x-portrait");
+        post.layers.push(image_layer(1, 1.0));
+        let sizes = HashMap::from([(LayerId(1), [1080.0, 1350.0])]);
+        assert_eq!(level(&run(&post, "x-portrait", &sizes), "caption-length"), None, "no caption, no check");
+        post.caption = "海".repeat(141);
+        let checks = run(&post, "x-portrait", &sizes);
+        assert_eq!(level(&checks, "caption-length"), Some(CheckLevel::Error), "141 CJK characters weigh 282 on X");
+        post.caption = format!("{}\n\n{}", "海".repeat(140), "a".repeat(280));
+        assert_eq!(
+            level(&run(&post, "x-portrait", &sizes), "caption-length"),
+            Some(CheckLevel::Ok),
+            "a thread: each post fits"
+        );
+        assert_eq!(level(&run(&post, "x-portrait", &sizes), "alt-text"), None, "X's preset does not ask");
+
+        let mut post = Post::new("bluesky-square");
+        post.layers.push(image_layer(1, 1.0));
+        assert_eq!(level(&run(&post, "bluesky-square", &sizes), "alt-text"), Some(CheckLevel::Warning));
+        post.layers[0].alt_text = "A dog on a sofa.".into();
+        assert_eq!(level(&run(&post, "bluesky-square", &sizes), "alt-text"), None);
     }
 
     #[test]

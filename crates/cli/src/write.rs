@@ -14,15 +14,8 @@ use crate::anyhow_ipc;
 pub enum WriteCommand {
     /// A caption from a topic, keywords and tone; prints the best one.
     Caption {
-        /// What the post is about.
-        #[arg(long)]
-        topic: String,
-        /// Words to use, comma-separated.
-        #[arg(long, value_delimiter = ',')]
-        keywords: Vec<String>,
-        /// Tone in words (playful, professional, warm, ...).
-        #[arg(long, default_value = "")]
-        tone: String,
+        #[command(flatten)]
+        subject: SubjectArgs,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -37,15 +30,8 @@ pub enum WriteCommand {
     /// A thread or long draft split into posts that each fit the platform; prints the posts
     /// separated by blank lines.
     Draft {
-        /// What the thread is about.
-        #[arg(long)]
-        topic: String,
-        /// Words to use, comma-separated.
-        #[arg(long, value_delimiter = ',')]
-        keywords: Vec<String>,
-        /// Tone in words.
-        #[arg(long, default_value = "")]
-        tone: String,
+        #[command(flatten)]
+        subject: SubjectArgs,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -71,6 +57,20 @@ pub enum WriteCommand {
         #[command(flatten)]
         common: CommonArgs,
     },
+}
+
+/// What a caption or a draft is about.
+#[derive(Debug, Args)]
+pub struct SubjectArgs {
+    /// What the post is about.
+    #[arg(long)]
+    topic: String,
+    /// Words to use, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    keywords: Vec<String>,
+    /// Tone in words (playful, professional, warm, ...).
+    #[arg(long, default_value = "")]
+    tone: String,
 }
 
 #[derive(Debug, Args)]
@@ -183,13 +183,13 @@ pub fn write(engine: &Engine, command: WriteCommand) -> anyhow::Result<ExitCode>
         temperature: common.temperature,
     };
     let (request, common) = match command {
-        WriteCommand::Caption { topic, keywords, tone, common } => {
+        WriteCommand::Caption { subject: SubjectArgs { topic, keywords, tone }, common } => {
             (WriteRequest { topic, keywords, tone, ..base(WriteTool::Caption, &common) }, common)
         }
         WriteCommand::Hashtags { topic, common } => {
             (WriteRequest { topic, ..base(WriteTool::Hashtags, &common) }, common)
         }
-        WriteCommand::Draft { topic, keywords, tone, common } => {
+        WriteCommand::Draft { subject: SubjectArgs { topic, keywords, tone }, common } => {
             (WriteRequest { topic, keywords, tone, ..base(WriteTool::Draft, &common) }, common)
         }
         WriteCommand::Rewrite { text, tone, shorter, common } => {

@@ -213,42 +213,22 @@ fn text_generate_prints_the_greedy_continuation_and_its_ids() {
     let templated = case["templated"].as_str().expect("templated prompt");
     let expected: Vec<String> =
         case["onnx_greedy_ids"].as_array().expect("ids").iter().map(|id| id.to_string()).collect();
-    let ids = stdout(&postcraft(&[
-        "text",
-        "generate",
-        "--raw",
-        "--prompt",
-        templated,
-        "--temperature",
-        "0",
-        "--max-tokens",
-        "64",
-        "--ids",
-    ]));
-    assert_eq!(ids.split_whitespace().collect::<Vec<_>>(), expected);
+    let greedy_ids = |extra: &[&str]| {
+        let mut args =
+            vec!["text", "generate", "--raw", "--prompt", templated, "--temperature", "0", "--max-tokens", "64"];
+        args.extend(["--ids"].iter().chain(extra));
+        stdout(&postcraft(&args)).split_whitespace().map(str::to_owned).collect::<Vec<_>>()
+    };
+    assert_eq!(greedy_ids(&[]), expected);
 
     // A model a user points at (here the same files, outside the manifest) loads through the
     // same code and decodes the same tokens.
-    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.postcraft/models");
-    let (model, tokenizer) = (models.join("smollm2-135m.onnx"), models.join("smollm2-135m.tokenizer.json"));
-    let unlisted = stdout(&postcraft(&[
-        "text",
-        "generate",
-        "--raw",
-        "--prompt",
-        templated,
-        "--temperature",
-        "0",
-        "--max-tokens",
-        "64",
-        "--ids",
-        "--model",
-        model.to_str().expect("utf-8"),
-        "--tokenizer",
-        tokenizer.to_str().expect("utf-8"),
-    ]));
-    assert_eq!(unlisted.split_whitespace().collect::<Vec<_>>(), expected);
-    let tokenizer_arg = tokenizer.to_str().expect("utf-8");
+    let home = std::env::var_os("POSTCRAFT_HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.postcraft"));
+    let (model, tokenizer) = (home.join("models/smollm2-135m.onnx"), home.join("models/smollm2-135m.tokenizer.json"));
+    let (model_arg, tokenizer_arg) = (model.to_str().expect("utf-8"), tokenizer.to_str().expect("utf-8"));
+    assert_eq!(greedy_ids(&["--model", model_arg, "--tokenizer", tokenizer_arg]), expected);
     let wrong =
         postcraft(&["text", "generate", "--prompt", "hi", "--model", tokenizer_arg, "--tokenizer", tokenizer_arg]);
     assert!(!wrong.status.success(), "a tokenizer is not a model");
@@ -273,7 +253,7 @@ fn text_generate_prints_the_greedy_continuation_and_its_ids() {
 
 #[test]
 fn write_prints_the_best_caption_and_hashtags_within_the_platform() {
-    let caption = stdout(&postcraft(&[
+    let args = [
         "write",
         "caption",
         "--platform",
@@ -284,23 +264,13 @@ fn write_prints_the_best_caption_and_hashtags_within_the_platform() {
         "playful",
         "--seed",
         "3",
-    ]));
+    ];
+    let caption = stdout(&postcraft(&args));
     let caption = caption.trim_end_matches('\n');
     assert!(!caption.is_empty() && !caption.contains('\n'), "one caption: {caption:?}");
     let x = postcraft_core::presets::platforms().iter().find(|p| p.id == "x").expect("x");
     assert!(postcraft_core::text_count::count_for(caption, x) <= 280);
-    let again = stdout(&postcraft(&[
-        "write",
-        "caption",
-        "--platform",
-        "x",
-        "--topic",
-        "morning run by the river",
-        "--tone",
-        "playful",
-        "--seed",
-        "3",
-    ]));
+    let again = stdout(&postcraft(&args));
     assert_eq!(again.trim_end_matches('\n'), caption, "the same seed prints the same caption");
 
     let tags = stdout(&postcraft(&[

@@ -242,7 +242,7 @@ fn text_generate_prints_the_greedy_continuation_and_its_ids() {
         "text",
         "generate",
         "--prompt",
-        "What is the capital of France?",
+        "What is the capital of France? Answer in one sentence.",
         "--temperature",
         "0",
         "--max-tokens",

@@ -221,6 +221,19 @@ fn bad_requests_are_refused_in_words() {
 }
 
 #[test]
+fn a_conversation_without_a_system_message_gets_the_model_s_default() {
+    let generator = generator();
+    let prompt = generator
+        .prompt_text(&Prompt::Chat { messages: vec![Message::new(Role::User, "Hi")], answer_prefix: String::new() })
+        .expect("template");
+    assert_eq!(
+        prompt,
+        "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n\
+         <|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n"
+    );
+}
+
+#[test]
 fn the_end_token_ends_an_answer() {
     let generator = generator();
     let generation = generator

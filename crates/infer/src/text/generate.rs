@@ -14,7 +14,7 @@ use ort::session::RunOptions;
 use postcraft_jobs::CancelToken;
 use serde::{Deserialize, Serialize};
 
-use super::chat::{ChatTemplate, Message};
+use super::chat::{ChatTemplate, Message, Role};
 use super::decoder::DecoderGraph;
 use super::sampler::{Sampler, SamplingParams};
 use super::tokenizer::{StreamDecoder, TextTokenizer};
@@ -130,6 +130,8 @@ pub struct TextModelConfig {
     pub eos_ids: Vec<u32>,
     /// Longest prompt plus answer, in tokens.
     pub context_length: usize,
+    /// The system message the model's own template adds to a conversation that has none.
+    pub default_system: Option<String>,
 }
 
 impl TextModelConfig {
@@ -141,7 +143,7 @@ impl TextModelConfig {
             .iter()
             .filter_map(|token| tokenizer.token_id(token))
             .collect();
-        Self { chat_template, eos_ids, context_length: 2048 }
+        Self { chat_template, eos_ids, context_length: 2048, default_system: None }
     }
 
     /// Settings from the manifest's `[model.params]` (`chat_template`, `eos_token_ids`,
@@ -162,6 +164,9 @@ impl TextModelConfig {
         }
         if let Some(n) = spec.param_usize("context_length") {
             config.context_length = n;
+        }
+        if let Some(value) = spec.params.get("default_system_prompt") {
+            config.default_system = Some(value.as_str().ok_or("default_system_prompt must be a string")?.to_owned());
         }
         Ok(config)
     }
@@ -260,7 +265,18 @@ impl TextGenerator {
                     .config
                     .chat_template
                     .ok_or_else(|| InferError::Inference("this model has no chat template: use a raw prompt".into()))?;
-                Ok(template.render(messages, answer_prefix, &self.special_tokens))
+                // As the model's own template does: a conversation without a system message gets
+                // the default one the model was tuned with.
+                let has_system = messages.iter().any(|m| m.role == Role::System);
+                match (&self.config.default_system, has_system) {
+                    (Some(system), false) => {
+                        let with_system: Vec<Message> = std::iter::once(Message::new(Role::System, system.clone()))
+                            .chain(messages.iter().cloned())
+                            .collect();
+                        Ok(template.render(&with_system, answer_prefix, &self.special_tokens))
+                    }
+                    _ => Ok(template.render(messages, answer_prefix, &self.special_tokens)),
+                }
             }
         }
     }

@@ -1,13 +1,16 @@
 /**
  * The face-generation job as the Image panel sees it: a pure reducer that folds
- * {@link JobEvent}s and the local request lifecycle into view state.
- *
- * "Latest wins": every submit gets a new `seq`; actions carrying an older `seq`, and
- * events of any job other than the current one, are dropped.
+ * {@link JobEvent}s and the local request lifecycle ({@link reduceJobLifecycle}: "latest wins")
+ * into view state.
  */
-import type { IpcError, JobEvent, JobId } from '../ipc';
-
-export type FaceJobStatus = 'idle' | 'running' | 'completed' | 'cancelled' | 'failed';
+import type { JobEvent, JobId } from '../ipc';
+import {
+  currentJobOf,
+  plural,
+  reduceJobLifecycle,
+  type JobLifecycleAction,
+  type JobLifecycleState,
+} from './jobState';
 
 export interface FaceImage {
   jobId: JobId;
@@ -17,31 +20,16 @@ export interface FaceImage {
   height: number;
 }
 
-export interface FaceJobState {
-  /** Which submit this state belongs to (0 before the first). */
-  seq: number;
-  /** The backend's id, known from the `started` event or the resolved command, whichever is first. */
-  jobId: JobId | null;
-  status: FaceJobStatus;
+export interface FaceJobState extends JobLifecycleState {
   done: number;
   total: number;
   /** Milliseconds left, as the backend estimates; null until it knows. */
   etaMs: number | null;
   /** Sorted by index, one entry per index. */
   images: FaceImage[];
-  /** Why it failed (status `failed`). */
-  error: IpcError | null;
-  /** The creator pressed Cancel and the job has not ended yet. */
-  cancelRequested: boolean;
 }
 
-export type FaceJobAction =
-  | { type: 'submitted'; seq: number; total: number }
-  | { type: 'accepted'; seq: number; jobId: JobId }
-  | { type: 'rejected'; seq: number; error: IpcError }
-  | { type: 'cancelRequested'; seq: number }
-  | { type: 'cancelFailed'; seq: number }
-  | { type: 'event'; seq?: number; event: JobEvent };
+export type FaceJobAction = { type: 'submitted'; seq: number; total: number } | JobLifecycleAction;
 
 export const initialFaceJobState: Readonly<FaceJobState> = Object.freeze({
   seq: 0,
@@ -63,9 +51,8 @@ function insertImage(images: FaceImage[], image: FaceImage): FaceImage[] {
 }
 
 function reduceEvent(state: FaceJobState, event: JobEvent): FaceJobState {
-  if (state.status === 'idle') return state;
-  if (state.jobId !== null && event.jobId !== state.jobId) return state; // another (older) job
-  const adopted = state.jobId === null ? { ...state, jobId: event.jobId } : state;
+  const adopted = currentJobOf(state, event);
+  if (adopted === null) return state;
 
   switch (event.event) {
     case 'started':
@@ -115,22 +102,7 @@ export function reduceFaceJob(state: FaceJobState, action: FaceJobAction): FaceJ
       total: action.total,
     };
   }
-  if (action.seq !== undefined && action.seq !== state.seq) return state; // a superseded request
-
-  switch (action.type) {
-    case 'accepted':
-      return state.jobId === null ? { ...state, jobId: action.jobId } : state;
-    case 'rejected':
-      return state.status === 'running'
-        ? { ...state, status: 'failed', error: action.error, etaMs: null, cancelRequested: false }
-        : state;
-    case 'cancelRequested':
-      return state.status === 'running' ? { ...state, cancelRequested: true } : state;
-    case 'cancelFailed':
-      return { ...state, cancelRequested: false };
-    case 'event':
-      return reduceEvent(state, action.event);
-  }
+  return reduceJobLifecycle(state, action, reduceEvent, { etaMs: null });
 }
 
 /** "3 s left", "2 min 05 s left", "1 h 04 min left". */
@@ -149,10 +121,6 @@ export function formatEta(etaMs: number | null): string {
   return restMinutes === 0
     ? `${hours} h left`
     : `${hours} h ${String(restMinutes).padStart(2, '0')} min left`;
-}
-
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** The text of the state line under the Generate button (empty while idle). */

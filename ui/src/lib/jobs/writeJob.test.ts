@@ -1,26 +1,13 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import type { JobEvent, JobId, WriteRequest } from '../ipc';
+import type { WriteRequest } from '../ipc';
+import { fakeJobCommand, nextFrame } from '../../test/jobs';
 import { WriteJob, type WriteIpc } from './writeJob.svelte';
 
-interface Pending {
-  request: WriteRequest;
-  onEvent: (e: JobEvent) => void;
-  resolve: (id: JobId) => void;
-  reject: (e: unknown) => void;
-}
-
+// The lifecycle (cancel, superseded requests, failed cancels) is JobRunner's: jobRunner.test.ts.
 function fakeIpc() {
-  const pending: Pending[] = [];
-  const ipc: WriteIpc = {
-    writeText: vi.fn(
-      (request: WriteRequest, onEvent: (e: JobEvent) => void) =>
-        new Promise<JobId>((resolve, reject) => {
-          pending.push({ request, onEvent, resolve, reject });
-        }),
-    ),
-    cancelJob: vi.fn(() => Promise.resolve(true)),
-  };
+  const { start, cancelJob, pending } = fakeJobCommand<WriteRequest>();
+  const ipc: WriteIpc = { writeText: start, cancelJob };
   return { ipc, pending };
 }
 
@@ -37,9 +24,6 @@ const REQUEST: WriteRequest = {
   temperature: null,
 };
 
-// Events are applied once per frame (rAF, or a 16 ms timer without one): wait past it.
-const frame = () => new Promise((r) => setTimeout(r, 40));
-
 describe('WriteJob', () => {
   it('folds a burst of deltas once per frame', async () => {
     const { ipc, pending } = fakeIpc();
@@ -50,7 +34,7 @@ describe('WriteJob', () => {
     await started;
     for (const piece of ['Good', ' morning', ',', ' coffee']) call.onEvent({ event: 'textDelta', jobId: 3, variant: 0, text: piece });
     expect(job.state.streams).toEqual([]);
-    await frame();
+    await nextFrame();
     expect(job.state.streams).toEqual(['Good morning, coffee']);
   });
 
@@ -64,24 +48,12 @@ describe('WriteJob', () => {
     expect(ipc.cancelJob).toHaveBeenCalledWith(1);
     pending[0]!.onEvent({ event: 'textDelta', jobId: 1, variant: 0, text: 'old' });
     pending[0]!.onEvent({ event: 'finished', jobId: 1, done: 0, outcome: { state: 'cancelled' } });
-    await frame();
+    await nextFrame();
     expect(job.state).toMatchObject({ status: 'running', streams: [], jobId: null });
     expect(job.state.request?.seed).toBe(2);
     pending[1]!.resolve(2);
     await second;
     expect(job.state.jobId).toBe(2);
-  });
-
-  it('cancels a job whose id arrives after Cancel was pressed', async () => {
-    const { ipc, pending } = fakeIpc();
-    const job = new WriteJob(ipc);
-    const started = job.start(REQUEST);
-    await job.cancel();
-    expect(job.state.cancelRequested).toBe(true);
-    expect(ipc.cancelJob).not.toHaveBeenCalled();
-    pending[0]!.resolve(9);
-    await started;
-    expect(ipc.cancelJob).toHaveBeenCalledWith(9);
   });
 
   it('turns a refused request into a failed state with the message', async () => {

@@ -4,42 +4,30 @@
  *
  * A writing job streams the model's raw text token by token (`textDelta`, per variant), then
  * sends the cleaned, fitted and ranked variants once (`written`, best first), then `finished`.
- *
- * "Latest wins": every submit gets a new `seq`; actions carrying an older `seq`, and events of
- * any job other than the current one, are dropped.
+ * The request lifecycle and "latest wins" are {@link reduceJobLifecycle}'s.
  */
-import type { IpcError, JobEvent, JobId, WriteRequest, WriteResult, WriteTool, WriteVariant } from '../ipc';
-
-export type WriteJobStatus = 'idle' | 'running' | 'completed' | 'cancelled' | 'failed';
+import type { JobEvent, WriteRequest, WriteResult, WriteTool, WriteVariant } from '../ipc';
+import {
+  currentJobOf,
+  plural,
+  reduceJobLifecycle,
+  type JobLifecycleAction,
+  type JobLifecycleState,
+} from './jobState';
 
 /** Variant streams kept at most (the engine allows 6 variants; anything beyond is not ours). */
 export const MAX_STREAMS = 16;
 
-export interface WriteJobState {
-  /** Which submit this state belongs to (0 before the first). */
-  seq: number;
-  /** The backend's id, from the `started` event or the resolved command, whichever is first. */
-  jobId: JobId | null;
-  status: WriteJobStatus;
+export interface WriteJobState extends JobLifecycleState {
   /** The request as sent (tool, platform, variants): what the cards are about. */
   request: WriteRequest | null;
   /** The raw text streamed so far, by variant index. */
   streams: readonly string[];
   /** The cleaned, ranked variants, once `written` arrived. */
   result: WriteResult | null;
-  /** Why it failed (status `failed`). */
-  error: IpcError | null;
-  /** The creator pressed Cancel and the job has not ended yet. */
-  cancelRequested: boolean;
 }
 
-export type WriteJobAction =
-  | { type: 'submitted'; seq: number; request: WriteRequest }
-  | { type: 'accepted'; seq: number; jobId: JobId }
-  | { type: 'rejected'; seq: number; error: IpcError }
-  | { type: 'cancelRequested'; seq: number }
-  | { type: 'cancelFailed'; seq: number }
-  | { type: 'event'; seq?: number; event: JobEvent };
+export type WriteJobAction = { type: 'submitted'; seq: number; request: WriteRequest } | JobLifecycleAction;
 
 export const initialWriteJobState: Readonly<WriteJobState> = Object.freeze({
   seq: 0,
@@ -61,9 +49,8 @@ function appendDelta(streams: readonly string[], variant: number, text: string):
 }
 
 function reduceEvent(state: WriteJobState, event: JobEvent): WriteJobState {
-  if (state.status === 'idle') return state;
-  if (state.jobId !== null && event.jobId !== state.jobId) return state; // another (older) job
-  const adopted = state.jobId === null ? { ...state, jobId: event.jobId } : state;
+  const adopted = currentJobOf(state, event);
+  if (adopted === null) return state;
   const running = adopted.status === 'running';
 
   switch (event.event) {
@@ -109,22 +96,7 @@ export function reduceWriteJob(state: WriteJobState, action: WriteJobAction): Wr
       streams: [],
     };
   }
-  if (action.seq !== undefined && action.seq !== state.seq) return state; // a superseded request
-
-  switch (action.type) {
-    case 'accepted':
-      return state.jobId === null ? { ...state, jobId: action.jobId } : state;
-    case 'rejected':
-      return state.status === 'running'
-        ? { ...state, status: 'failed', error: action.error, cancelRequested: false }
-        : state;
-    case 'cancelRequested':
-      return state.status === 'running' ? { ...state, cancelRequested: true } : state;
-    case 'cancelFailed':
-      return { ...state, cancelRequested: false };
-    case 'event':
-      return reduceEvent(state, action.event);
-  }
+  return reduceJobLifecycle(state, action, reduceEvent);
 }
 
 /** One card of the panel: a variant still streaming, or a written (ranked) one. */
@@ -166,10 +138,6 @@ export function writeCards(state: WriteJobState): WriteCard[] {
     streaming,
     final: null,
   }));
-}
-
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 const TOOL_NOUNS: Record<WriteTool, [string, string]> = {

@@ -196,6 +196,28 @@ impl DecoderGraph {
         Ok(KvCache { values, batch, len: cache.len })
     }
 
+    /// Keeps only `rows` (indices into the batch, in the order given) of a cache.
+    pub fn select_rows(&self, cache: &KvCache, rows: &[usize]) -> Result<KvCache, InferError> {
+        if rows.is_empty() || rows.iter().any(|&row| row >= cache.batch) {
+            return Err(InferError::Inference(format!("rows {rows:?} are not in a batch of {}", cache.batch)));
+        }
+        let shape = [rows.len(), self.layout.kv_heads, cache.len, self.layout.head_dim];
+        let per_row = self.layout.kv_heads * cache.len * self.layout.head_dim;
+        let values = cache
+            .values
+            .iter()
+            .map(|value| {
+                let (_, data) = value.try_extract_tensor::<f32>().map_err(ort_error)?;
+                let mut kept = Vec::with_capacity(per_row * rows.len());
+                for &row in rows {
+                    kept.extend_from_slice(&data[row * per_row..(row + 1) * per_row]);
+                }
+                Tensor::<f32>::from_array((shape, kept)).map(|t| t.into_dyn()).map_err(ort_error)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(KvCache { values, batch: rows.len(), len: cache.len })
+    }
+
     /// Runs `tokens` (`batch` rows of `seq` ids, row-major) after `cache`; returns the last
     /// position's logits of each row (`batch * vocab`) and the cache grown by `seq`.
     pub fn run(&self, tokens: &[u32], cache: KvCache, options: &RunOptions) -> Result<(Vec<f32>, KvCache), InferError> {

@@ -337,6 +337,9 @@ impl TextGenerator {
         let limits = Limits { stop: &request.stop, max_tokens, ignore_eos: request.ignore_eos };
         let mut states: Vec<VariantState> =
             (0..n).map(|v| VariantState::new(Sampler::new(request.sampling.clone(), v as u64))).collect();
+        // The batch's rows, as variant indices: a variant that finished leaves the batch, so
+        // the others stop paying for it.
+        let mut rows: Vec<usize> = (0..n).collect();
         let mut first_token_ms = 0.0;
         let mut decode_started = None;
         let mut steps = 0usize;
@@ -344,17 +347,11 @@ impl TextGenerator {
             if cancelled() {
                 return Err(InferError::Cancelled);
             }
-            let mut next = Vec::with_capacity(n);
-            for (variant, state) in states.iter_mut().enumerate() {
-                if let Some(reason) = state.finished {
-                    // A finished row keeps decoding its end token (rows share the batch); its
-                    // output is ignored.
-                    let _ = reason;
-                    next.push(self.config.eos_ids[0]);
-                    continue;
-                }
-                let row = &mut logits[variant * vocab..(variant + 1) * vocab];
-                let token = state.sampler.sample(row, state.decoder.ids(), &[]);
+            let mut next = Vec::with_capacity(rows.len());
+            for (row, &variant) in rows.iter().enumerate() {
+                let state = &mut states[variant];
+                let row_logits = &mut logits[row * vocab..(row + 1) * vocab];
+                let token = state.sampler.sample(row_logits, state.decoder.ids(), &[]);
                 next.push(token);
                 state.accept(token, self, &limits, variant, on_event)?;
             }
@@ -363,14 +360,20 @@ impl TextGenerator {
                 decode_started = Some(Instant::now());
             }
             steps += 1;
-            if states.iter().all(|s| s.finished.is_some()) {
+            let running: Vec<usize> = (0..rows.len()).filter(|&row| states[rows[row]].finished.is_none()).collect();
+            if running.is_empty() {
                 break;
             }
             if cache.len() + 1 > self.config.context_length {
-                for (variant, state) in states.iter_mut().enumerate() {
-                    state.finish(FinishReason::Length, variant, on_event);
+                for &variant in &rows {
+                    states[variant].finish(FinishReason::Length, variant, on_event);
                 }
                 break;
+            }
+            if running.len() < rows.len() {
+                cache = self.graph.select_rows(&cache, &running)?;
+                next = running.iter().map(|&row| next[row]).collect();
+                rows = running.iter().map(|&row| rows[row]).collect();
             }
             let (step_logits, grown) = run(&next, cache)?;
             logits = step_logits;

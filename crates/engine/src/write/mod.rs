@@ -11,7 +11,7 @@ mod tools;
 use std::sync::Arc;
 
 use postcraft_core::ipc::JobEvent;
-use postcraft_core::write_ipc::{WriteRequest, WriteResult};
+use postcraft_core::write_ipc::{PlatformInfo, TextCount, WriteRequest, WriteResult};
 use postcraft_core::{ErrorCode, IpcError, JobId};
 use postcraft_infer::InferError;
 use postcraft_infer::text::{
@@ -79,6 +79,24 @@ impl Engine {
     }
 }
 
+/// Every platform's text rules (limit, counting, hashtags, caption fold, alt text, presets), for
+/// the Write tool. Cheap: the data file is parsed once per process.
+pub fn platform_list() -> Vec<PlatformInfo> {
+    PlatformInfo::all()
+}
+
+/// How long `text` is on `platform` (an id, as [`platform_by_id`] finds it), against its limit:
+/// the exact count the written variants carry (twitter-text weighting on X). Linear in the
+/// text's length: microseconds for a caption.
+pub fn count_text(text: &str, platform: &str) -> Result<TextCount, IpcError> {
+    let platform = platform_by_id(platform).ok_or_else(|| unknown_platform(platform))?;
+    Ok(TextCount::of(text, platform))
+}
+
+fn unknown_platform(id: &str) -> IpcError {
+    IpcError::new(ErrorCode::InvalidRequest, format!("unknown platform `{id}` (see `postcraft presets list`)"))
+}
+
 /// Checks a request and turns it into the model request and the tool's prompt.
 fn plan(request: &WriteRequest) -> Result<(GenerateRequest, ToolPrompt), IpcError> {
     let invalid = |message: String| IpcError::new(ErrorCode::InvalidRequest, message);
@@ -93,8 +111,7 @@ fn plan(request: &WriteRequest) -> Result<(GenerateRequest, ToolPrompt), IpcErro
     if longest.max(keywords) > WriteRequest::MAX_FIELD_BYTES {
         return Err(invalid(format!("a field is longer than {} bytes", WriteRequest::MAX_FIELD_BYTES)));
     }
-    let platform = platform_by_id(&request.platform)
-        .ok_or_else(|| invalid(format!("unknown platform `{}` (see `postcraft presets list`)", request.platform)))?;
+    let platform = platform_by_id(&request.platform).ok_or_else(|| unknown_platform(&request.platform))?;
     let tool_prompt = tool_prompt(request, platform).map_err(invalid)?;
     let temperature = request.temperature.unwrap_or(tool_prompt.temperature);
     let sampling = SamplingParams {

@@ -38,7 +38,10 @@ fn finish_one(request: &WriteRequest, platform: &Platform, variant: u32, raw: &s
         }
         WriteTool::Draft => {
             let cleaned = clean(raw);
-            let parts = split_thread(&cleaned, platform, true);
+            // A blank line separates the posts of a thread (in the caption too): inside one post,
+            // paragraphs keep a single line break.
+            let parts: Vec<String> =
+                split_thread(&cleaned, platform, true).into_iter().map(|part| single_spaced(&part)).collect();
             let longest = parts.iter().map(|p| count_for(p, platform)).max().unwrap_or(0);
             // Each post of a thread is scored on its own; the draft is as good as its average.
             let total: f64 = parts.iter().map(|p| score(p, &options(platform, None)).total).sum();
@@ -106,6 +109,11 @@ fn options(platform: &Platform, target_len: Option<usize>) -> ScoreOptions<'_> {
 fn caption_target(platform: &Platform) -> usize {
     let fold = platform.caption_fold.unwrap_or(platform.text_limit);
     (fold as usize).clamp(60, 200)
+}
+
+/// `part` with its blank lines made single line breaks (the count is unchanged or lower).
+fn single_spaced(part: &str) -> String {
+    part.lines().filter(|line| !line.trim().is_empty()).collect::<Vec<_>>().join("\n")
 }
 
 /// Removes template blanks a small model copies from form letters (`[User's Name]`, `[Insert
@@ -241,6 +249,18 @@ mod tests {
         assert!(tags.len() <= suggested_range(platform).max as usize);
         let keys: std::collections::HashSet<String> = tags.iter().map(|t| t.to_lowercase()).collect();
         assert_eq!(keys.len(), tags.len(), "distinct: {tags:?}");
+    }
+
+    #[test]
+    fn a_draft_s_posts_hold_no_blank_line() {
+        let platform = platform_by_id("x").expect("x");
+        let long: String = (0..30).map(|i| format!("Sentence number {i} says something new. ")).collect();
+        let raw = "First short paragraph.\n\nSecond short paragraph.\n\n".to_owned() + &long;
+        let finished = finish(&request(WriteTool::Draft, "topic", ""), platform, &[raw]);
+        let best = &finished[0];
+        assert!(best.parts.len() >= 2, "{best:?}");
+        assert!(best.parts.iter().all(|part| !part.contains("\n\n")), "{:?}", best.parts);
+        assert_eq!(best.text.split("\n\n").count(), best.parts.len(), "the text's posts are the parts");
     }
 
     #[test]

@@ -136,44 +136,49 @@ fn parse_host(text: &str, start: usize, unicode: bool) -> Option<Host> {
         }
     }
     // The longest run of labels that makes a valid host (twitter-text's regex backtracks the same
-    // way: `example.com.notatld` links `example.com`).
+    // way: `example.com.notatld` links `example.com`). Which leading labels are fine as inner
+    // labels is found once, so trying every run stays linear in the labels (a long `a.a.a...`).
+    let inner_ok = labels.iter().take_while(|label| label_ok(&text[(*label).clone()])).count();
     for n in (2..=labels.len()).rev() {
-        let mut host = labels[..n].to_vec();
         // A TLD is letters (or `xn--` punycode): an IDN label read past it (`example.com😀`)
         // ends at its last letter or digit.
-        let tld = host[n - 1].clone();
+        let tld = labels[n - 1].clone();
         let tld_len: usize =
             text[tld.clone()].chars().take_while(|&c| c.is_alphanumeric() || c == '-').map(char::len_utf8).sum();
-        host[n - 1] = tld.start..tld.start + tld_len;
-        let end = host[n - 1].end;
+        let tld = tld.start..tld.start + tld_len;
+        let end = tld.end;
         if n == labels.len() && text[end..].starts_with(['@', '＠']) {
             return None;
         }
-        if let Some((country_code, special_short)) = valid_host(text, &host, unicode) {
+        if inner_ok < n - 1 {
+            continue;
+        }
+        if let Some((country_code, special_short)) = valid_host(text, &labels[n - 2], tld, unicode) {
             return Some(Host { end, labels: n, country_code, special_short });
         }
     }
     None
 }
 
-/// Whether the labels make a valid host; if so, whether its TLD is a country code and one of the
+/// Whether a domain label is well formed: not empty, no hyphen at either end, at most 63
+/// characters after punycode encoding.
+fn label_ok(label: &str) -> bool {
+    let encoded_len = if label.is_ascii() { Some(label.len()) } else { punycode_len(label) };
+    !label.is_empty() && !label.starts_with('-') && !label.ends_with('-') && encoded_len.is_some_and(|len| len <= 63)
+}
+
+/// Whether a host whose labels before the TLD are well formed ([`label_ok`]) is valid, given its
+/// second-level label and its TLD; if so, whether the TLD is a country code and one of the
 /// short-domain exceptions (`co`, `tv`).
-fn valid_host(text: &str, labels: &[Range<usize>], has_scheme: bool) -> Option<(bool, bool)> {
-    let n = labels.len();
-    for (index, range) in labels.iter().enumerate() {
-        let label = &text[range.clone()];
-        if label.is_empty() || label.starts_with('-') || label.ends_with('-') {
-            return None;
-        }
-        if index + 2 >= n && label.contains('_') {
-            return None;
-        }
-        let encoded_len = if label.is_ascii() { label.len() } else { punycode_len(label)? };
-        if encoded_len > 63 {
-            return None;
-        }
+fn valid_host(text: &str, second: &Range<usize>, tld: Range<usize>, has_scheme: bool) -> Option<(bool, bool)> {
+    // Underscores only in subdomains.
+    if text[second.clone()].contains('_') || text[tld.clone()].contains('_') {
+        return None;
     }
-    let tld = text[labels[n - 1].clone()].to_lowercase();
+    if !label_ok(&text[tld.clone()]) {
+        return None;
+    }
+    let tld = text[tld].to_lowercase();
     if let Some(puny) = tld.strip_prefix("xn--") {
         let ok = !puny.is_empty() && puny.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
         return ok.then_some((false, false));
@@ -463,6 +468,18 @@ mod tests {
         ] {
             assert!(urls(text).is_empty(), "{text}: {:?}", urls(text));
         }
+    }
+
+    #[test]
+    fn long_runs_of_labels_are_read_once() {
+        // Every run of labels is tried from the longest down; that stays linear (this took minutes
+        // when each try re-checked all its labels).
+        let dotted = "a.".repeat(60_000);
+        assert!(urls(&dotted).is_empty());
+        let host = format!("{}example.com", "a.".repeat(60_000));
+        assert_eq!(urls(&format!("see {host} now")), [host.as_str()]);
+        let bad_inner = format!("{}-a-.example.com", "a.".repeat(60_000));
+        assert!(urls(&bad_inner).is_empty(), "an invalid inner label spoils every longer run");
     }
 
     #[test]

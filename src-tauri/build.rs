@@ -5,6 +5,8 @@ fn main() {
         "app_status",
         "generate_faces",
         "write_text",
+        "platforms_list",
+        "count_text",
         "cancel_job",
         "reload_engine",
         "presets_list",

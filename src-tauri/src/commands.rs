@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use postcraft_core::ipc::{AppStatus, GenerateFacesRequest, JobEvent};
-use postcraft_core::write_ipc::WriteRequest;
+use postcraft_core::write_ipc::{PlatformInfo, TextCount, WriteRequest};
 use postcraft_core::{ErrorCode, IpcError, JobId};
 use postcraft_engine::{Engine, EventSink};
 use tauri::ipc::Channel;
@@ -58,6 +58,27 @@ pub async fn write_text(
 ) -> Result<JobId, IpcError> {
     let sink = channel_sink(on_event);
     blocking(&engine, move |engine| engine.write(request, sink)).await
+}
+
+/// Every platform's text rules, for the Write tool. Like `presets_list`, answered on the async
+/// thread: the data file is embedded and parsed once, so this is a copy of a small list.
+#[tauri::command]
+pub async fn platforms_list() -> Result<Vec<PlatformInfo>, IpcError> {
+    Ok(postcraft_engine::write::platform_list())
+}
+
+/// How long `text` is on `platform`, against its limit: the engine's exact count (the caption box
+/// asks as the user types). Counting is linear and takes microseconds for a caption, but the text
+/// is whatever was typed or pasted, of any length (megabytes take about a second in a debug
+/// build), and the tokio workers also answer the preview scheme during a drag: so it runs on a
+/// blocking thread, which costs a thread hop per (debounced) request.
+#[tauri::command]
+pub async fn count_text(
+    engine: tauri::State<'_, EngineState>,
+    text: String,
+    platform: String,
+) -> Result<TextCount, IpcError> {
+    blocking(&engine, move |_| postcraft_engine::write::count_text(&text, &platform)).await
 }
 
 fn channel_sink(channel: Channel<JobEvent>) -> EventSink {

@@ -47,6 +47,8 @@ pub fn run() -> ExitCode {
             commands::app_status,
             commands::generate_faces,
             commands::write_text,
+            commands::platforms_list,
+            commands::count_text,
             commands::cancel_job,
             commands::reload_engine,
             project_commands::presets_list,

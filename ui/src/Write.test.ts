@@ -14,6 +14,7 @@ import {
   image,
   installProjectBackend,
   layer,
+  PLATFORMS,
   readyStatus,
   removeBackend,
   shape,
@@ -102,6 +103,31 @@ describe('the Write tab', () => {
     await renderWrite();
     expect(byId<HTMLSelectElement>('write-platform').value).toBe('instagram');
     expect(byId('post-caption-count').dataset.limit).toBe('2200');
+  });
+
+  it("lists the engine's platforms (platforms_list), once", async () => {
+    const backend = await renderWrite();
+    const options = [...byId<HTMLSelectElement>('write-platform').options];
+    expect(options.map((o) => o.value)).toEqual(PLATFORMS.map((p) => p.id));
+    expect(options.find((o) => o.value === 'instagram')?.textContent).toBe('Instagram (this post)');
+    await fireEvent.click(byId('tool-canvas'));
+    await fireEvent.click(byId('tool-write'));
+    expect(backend.commands.filter((c) => c === 'platforms_list')).toHaveLength(1);
+  });
+
+  it('says when the platforms could not be listed, and asks again when the tab opens', async () => {
+    const backend = await renderWrite({}, { platformsError: { code: 'INTERNAL', message: 'the engine task stopped' } });
+    await waitFor(() => expect(byId('write-platform-error').textContent).toContain('the engine task stopped'));
+    expect(byId<HTMLSelectElement>('write-platform').disabled).toBe(true);
+    await type('write-topic', 'coffee');
+    expect(generateButton().disabled).toBe(true);
+    backend.setPlatformsError(null);
+    await fireEvent.click(byId('tool-canvas'));
+    await fireEvent.click(byId('tool-write'));
+    await waitFor(() => expect(byId<HTMLSelectElement>('write-platform').value).toBe('instagram'));
+    expect(screen.queryByTestId('write-platform-error')).toBeNull();
+    expect(generateButton().disabled).toBe(false);
+    expect(backend.commands.filter((c) => c === 'platforms_list').length).toBeGreaterThanOrEqual(2);
   });
 
   it('explains a missing text model and keeps Generate off', async () => {
@@ -340,7 +366,8 @@ describe('using the words', () => {
     expect(backend.editCalls.slice(before)).toEqual([
       { edits: [{ edit: 'set-caption', text: 'Golden hour on the sand. #sunset' }], gesture: null },
     ]);
-    expect(byId('post-caption-count').textContent).toContain('32');
+    await waitFor(() => expect(byId('post-caption-count').dataset.count).toBe('32'));
+    expect(backend.countCalls.at(-1)).toEqual({ text: 'Golden hour on the sand. #sunset', platform: 'instagram' });
     await fireEvent.click(byId('undo'));
     await waitFor(() => expect(byId<HTMLTextAreaElement>('post-caption').value).toBe(''));
   });
@@ -397,11 +424,62 @@ describe('using the words', () => {
 });
 
 describe('the caption box', () => {
-  it("shows the post's caption with its count for the platform", async () => {
-    await renderWrite({ caption: 'Hello there' });
+  it("shows the post's caption with the engine's count for the platform", async () => {
+    const backend = await renderWrite({ caption: 'Hello there' });
     expect(byId<HTMLTextAreaElement>('post-caption').value).toBe('Hello there');
-    expect(byId('post-caption-count').dataset.count).toBe('11');
+    await waitFor(() => expect(byId('post-caption-count').dataset.count).toBe('11'));
     expect(byId('post-caption-count').textContent?.trim()).toBe('11 / 2,200');
+    expect(byId('post-caption-count').dataset.pending).toBe('false');
+    expect(backend.countCalls).toEqual([{ text: 'Hello there', platform: 'instagram' }]);
+  });
+
+  it("counts as X does on an X post (the engine's weighting), and marks it over the limit", async () => {
+    const long = `${'日本語'.repeat(46)} see https://example.com/a/very/long/path`;
+    await renderWrite({ caption: long, preset: 'x-landscape' });
+    const count = byId('post-caption-count');
+    await waitFor(() => expect(count.dataset.count).toBe(String(46 * 6 + 5 + 23)));
+    expect(count.dataset.limit).toBe('280');
+    expect(count.textContent?.trim()).toBe('304 / 280');
+    expect(count.classList.contains('over')).toBe(true);
+    expect(count.title).toBe('As X counts it');
+  });
+
+  it('keeps the last count while the next is on its way, and never holds up typing', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const backend = await renderWriteWithFakeTimers({ caption: 'Hi' }, { holdCounts: true });
+      backend.releaseCounts();
+      await vi.advanceTimersByTimeAsync(10);
+      const count = byId('post-caption-count');
+      expect(count.dataset.count).toBe('2');
+      const box = byId<HTMLTextAreaElement>('post-caption');
+      await fireEvent.focus(box);
+      await fireEvent.input(box, { target: { value: 'Hi t' } });
+      await fireEvent.input(box, { target: { value: 'Hi there' } });
+      // The box shows what was typed at once; the count waits for a pause, then for the engine.
+      expect(box.value).toBe('Hi there');
+      expect(count.dataset.count).toBe('2');
+      expect(count.dataset.pending).toBe('true');
+      await vi.advanceTimersByTimeAsync(200);
+      expect(backend.countCalls.map((c) => c.text)).toEqual(['Hi', 'Hi there']);
+      await fireEvent.input(box, { target: { value: 'Hi there you' } });
+      await vi.advanceTimersByTimeAsync(200);
+      // One request in flight: the newest text waits for its answer.
+      expect(backend.countCalls).toHaveLength(2);
+      expect(count.dataset.count).toBe('2');
+      backend.releaseCounts();
+      await vi.advanceTimersByTimeAsync(10);
+      expect(backend.countCalls.map((c) => c.text)).toEqual(['Hi', 'Hi there', 'Hi there you']);
+      expect(count.dataset.count).toBe('8');
+      backend.releaseCounts();
+      await vi.advanceTimersByTimeAsync(10);
+      expect(count.dataset.count).toBe('12');
+      expect(count.dataset.pending).toBe('false');
+      await fireEvent.blur(box);
+      await vi.advanceTimersByTimeAsync(50);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('applies typing as SetCaption edits of one gesture per visit (one undo step)', async () => {
@@ -440,8 +518,8 @@ describe('the caption box', () => {
 });
 
 /** renderWrite for tests that fake the timers (waitFor polls with them). */
-async function renderWriteWithFakeTimers() {
-  const backend = installProjectBackend({ layers: LAYERS });
+async function renderWriteWithFakeTimers(options: FakeProjectOptions = {}, faceOptions: FakeBackendOptions = {}) {
+  const backend = installProjectBackend({ layers: LAYERS, ...options }, faceOptions);
   stubCanvas();
   render(App);
   for (let i = 0; i < 20 && !screen.queryByTestId('write-panel')?.isConnected; i++) await vi.advanceTimersByTimeAsync(10);

@@ -2,22 +2,28 @@
 //!
 //! `cargo test -p postcraft-core` fails when `ui/src/lib/ipc/bindings.ts` differs from what
 //! these types generate; `UPDATE_BINDINGS=1 cargo test -p postcraft-core bindings` rewrites it.
+//! The same goes for the UI tests' copy of `platforms_list`'s answer,
+//! `ui/src/test/platforms.json` ([`PLATFORMS_FIXTURE_PATH`]), which the fake backend serves.
 
 use ts_rs::{Config, TS};
 
 use crate::edit::Edit;
 use crate::ipc::{AppStatus, GenerateFacesRequest, JobEvent, JobOutcome, ModelStatus, RuntimeStatus};
 use crate::post::{BlendMode, Crop, Filters, Layer, LayerContent, LayerId, Post, Recipe, ShapeKind, Transform};
+use crate::presets::{HashtagRange, TextCounting};
 use crate::project_ipc::{
     AddGeneratedRequest, AddLayerRequest, ApplyEditsRequest, CanvasInfo, CheckLevel, ExportFormat, ExportReport,
     ExportRequest, ImportFailure, ImportMediaRequest, ImportReport, LayerRequest, LayerSize, MediaItem, PresetCheck,
     PresetInfo, ProjectView,
 };
-use crate::write_ipc::{WriteRequest, WriteResult, WriteTool, WriteVariant};
+use crate::write_ipc::{PlatformInfo, TextCount, WriteRequest, WriteResult, WriteTool, WriteVariant};
 use crate::{ErrorCode, IpcError, JobId, ModelId};
 
 /// Where the generated file lives, relative to the workspace root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/ipc/bindings.ts";
+
+/// Where the UI tests' fixture of `platforms_list` lives, relative to the workspace root.
+pub const PLATFORMS_FIXTURE_PATH: &str = "ui/src/test/platforms.json";
 
 /// The whole bindings file, deterministic for a given set of types.
 pub fn typescript_bindings() -> String {
@@ -36,6 +42,10 @@ pub fn typescript_bindings() -> String {
         WriteRequest::decl(&config),
         WriteVariant::decl(&config),
         WriteResult::decl(&config),
+        TextCounting::decl(&config),
+        HashtagRange::decl(&config),
+        PlatformInfo::decl(&config),
+        TextCount::decl(&config),
         JobEvent::decl(&config),
         LayerId::decl(&config),
         Transform::decl(&config),
@@ -89,18 +99,28 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
-    #[test]
-    fn bindings_are_up_to_date() {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(BINDINGS_PATH);
-        let fresh = typescript_bindings();
+    /// Compares `relative` with `fresh`; with `UPDATE_BINDINGS` set, rewrites it first.
+    fn check_generated(relative: &str, fresh: &str) {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(relative);
         if std::env::var_os("UPDATE_BINDINGS").is_some() {
             std::fs::create_dir_all(path.parent().expect("has a parent")).expect("create dir");
-            std::fs::write(&path, &fresh).expect("write bindings");
+            std::fs::write(&path, fresh).expect("write generated file");
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             committed == fresh,
-            "{BINDINGS_PATH} is stale: run `UPDATE_BINDINGS=1 cargo test -p postcraft-core bindings` and commit it"
+            "{relative} is stale: run `UPDATE_BINDINGS=1 cargo test -p postcraft-core bindings` and commit it"
         );
+    }
+
+    #[test]
+    fn bindings_are_up_to_date() {
+        check_generated(BINDINGS_PATH, &typescript_bindings());
+    }
+
+    #[test]
+    fn platforms_fixture_is_up_to_date() {
+        let json = serde_json::to_string_pretty(&PlatformInfo::all()).expect("platforms serialize");
+        check_generated(PLATFORMS_FIXTURE_PATH, &format!("{json}\n"));
     }
 }

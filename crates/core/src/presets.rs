@@ -6,13 +6,14 @@
 
 use std::sync::OnceLock;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// The presets file this build embeds.
 const PLATFORMS_TOML: &str = include_str!("../data/platforms.toml");
 
 /// How a platform counts the characters of a post's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum TextCounting {
     /// Unicode scalar values.
@@ -51,7 +52,7 @@ impl SafeZone {
 
 /// How many hashtags suit a post on a platform: what the writing tools suggest by default (the
 /// platform's own `max_hashtags`, where it has one, is the hard limit).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct HashtagRange {
     /// Fewest worth adding.

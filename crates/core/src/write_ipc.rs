@@ -1,7 +1,12 @@
-//! The writing tools' requests and results, as they cross the IPC boundary (and the CLI).
+//! The writing tools' requests and results, as they cross the IPC boundary (and the CLI), and
+//! the platform facts the Write tool shows: each platform's text rules ([`PlatformInfo`]) and a
+//! text's count against its limit ([`TextCount`]), so the UI copies none of them.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+use crate::presets::{HashtagRange, Platform, TextCounting, platforms};
+use crate::text_count::count_for;
 
 /// Which writing tool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -114,4 +119,120 @@ pub struct WriteResult {
     /// The seed used.
     #[ts(type = "number")]
     pub seed: u64,
+}
+
+/// A platform's text rules, as the Write tool lists them (from `crates/core/data/platforms.toml`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PlatformInfo {
+    /// Platform id (`x`, `instagram`, ...), as [`WriteRequest::platform`] takes it.
+    pub id: String,
+    /// Name for people.
+    pub name: String,
+    /// Longest post text, in the platform's own characters ([`PlatformInfo::text_counting`]).
+    pub text_limit: u32,
+    /// How the platform counts characters.
+    pub text_counting: TextCounting,
+    /// Most hashtags allowed, where the platform has a limit.
+    pub max_hashtags: Option<u32>,
+    /// How many hashtags the writing tools suggest, where common practice says.
+    pub suggested_hashtags: Option<HashtagRange>,
+    /// Characters shown before the caption folds, where the platform folds it.
+    pub caption_fold: Option<u32>,
+    /// Whether the platform takes alt text per image.
+    pub alt_text: bool,
+    /// Its canvas presets' ids, in the file's order.
+    pub preset_ids: Vec<String>,
+}
+
+impl From<&Platform> for PlatformInfo {
+    fn from(platform: &Platform) -> Self {
+        Self {
+            id: platform.id.clone(),
+            name: platform.name.clone(),
+            text_limit: platform.text_limit,
+            text_counting: platform.text_counting,
+            max_hashtags: platform.max_hashtags,
+            suggested_hashtags: platform.suggested_hashtags,
+            caption_fold: platform.caption_fold,
+            alt_text: platform.alt_text,
+            preset_ids: platform.presets.iter().map(|preset| preset.id.clone()).collect(),
+        }
+    }
+}
+
+impl PlatformInfo {
+    /// Every platform the app knows, in the data file's order.
+    pub fn all() -> Vec<Self> {
+        platforms().iter().map(Self::from).collect()
+    }
+}
+
+/// A text's length as a platform counts it, against the platform's limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TextCount {
+    /// Length as the platform counts it ([`crate::text_count::count_for`]: twitter-text weighting
+    /// on X, graphemes on Bluesky, code points elsewhere).
+    pub count: u32,
+    /// The platform's text limit.
+    pub limit: u32,
+    /// Whether `count` is over `limit`.
+    pub over: bool,
+}
+
+impl TextCount {
+    /// How long `text` is on `platform`.
+    pub fn of(text: &str, platform: &Platform) -> Self {
+        let count = u32::try_from(count_for(text, platform)).unwrap_or(u32::MAX);
+        Self { count, limit: platform.text_limit, over: count > platform.text_limit }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn platform_info_carries_the_data_file() {
+        let all = PlatformInfo::all();
+        assert_eq!(all.len(), platforms().len());
+        let x = all.iter().find(|p| p.id == "x").expect("x");
+        assert_eq!((x.name.as_str(), x.text_limit, x.text_counting), ("X", 280, TextCounting::Twitter));
+        assert_eq!(x.suggested_hashtags, Some(HashtagRange { min: 1, max: 3 }));
+        assert_eq!(x.preset_ids, ["x-landscape", "x-portrait"]);
+        let instagram = all.iter().find(|p| p.id == "instagram").expect("instagram");
+        assert_eq!((instagram.max_hashtags, instagram.caption_fold), (Some(30), Some(125)));
+        assert!(instagram.preset_ids.iter().any(|id| id == "instagram-portrait"));
+        let bluesky = all.iter().find(|p| p.id == "bluesky").expect("bluesky");
+        assert_eq!(bluesky.text_counting, TextCounting::Graphemes);
+        for (info, platform) in all.iter().zip(platforms()) {
+            assert_eq!(info.alt_text, platform.alt_text, "{}", info.id);
+            assert_eq!(info.preset_ids.len(), platform.presets.len(), "{}", info.id);
+        }
+    }
+
+    #[test]
+    fn platform_info_crosses_the_boundary_in_camel_case() {
+        let json = serde_json::to_value(PlatformInfo::all().remove(0)).expect("serializes");
+        assert_eq!(json["id"], "x");
+        assert_eq!(json["textLimit"], 280);
+        assert_eq!(json["textCounting"], "twitter");
+        assert_eq!(json["maxHashtags"], serde_json::Value::Null);
+        assert_eq!(json["suggestedHashtags"], serde_json::json!({ "min": 1, "max": 3 }));
+        assert_eq!(json["presetIds"], serde_json::json!(["x-landscape", "x-portrait"]));
+    }
+
+    #[test]
+    fn text_count_is_the_platforms_count_against_its_limit() {
+        let x = platforms().iter().find(|p| p.id == "x").expect("x");
+        let bluesky = platforms().iter().find(|p| p.id == "bluesky").expect("bluesky");
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}";
+        assert_eq!(TextCount::of("Hello world", x), TextCount { count: 11, limit: 280, over: false });
+        assert_eq!(TextCount::of(&format!("hi {family}"), x).count, 3 + 2);
+        assert_eq!(TextCount::of(&format!("hi {family}"), bluesky).count, 4);
+        assert_eq!(TextCount::of("see https://example.com/a/very/long/path?q=1 now", x).count, 4 + 23 + 4);
+        assert_eq!(TextCount::of(&"日".repeat(140), x), TextCount { count: 280, limit: 280, over: false });
+        assert_eq!(TextCount::of(&"日".repeat(141), x), TextCount { count: 282, limit: 280, over: true });
+    }
 }

@@ -179,8 +179,20 @@ describe('Write: caption for X, streamed, used, and a cancelled run', () => {
       timeout: 20_000,
       timeoutMsg: `the caption box never showed the caption: "${await box.getValue()}" vs "${bestText}"`,
     });
+    // The count is the engine's (count_text), asked for when the caption changed.
     const count = await $(byTestId('post-caption-count'));
-    expect(Number(await count.getAttribute('data-count'))).toBeGreaterThan(0);
+    const settledCount = async () =>
+      (await count.getAttribute('data-pending')) === 'false' ? Number(await count.getAttribute('data-count')) : null;
+    const caption = await box.getValue();
+    await browser.waitUntil(async () => ((await settledCount()) ?? 0) > 0, {
+      timeout: 10_000,
+      timeoutMsg: `the caption box never showed the engine's count: ${await count.getText()}`,
+    });
+    const first = await settledCount();
+    if ((await count.getAttribute('data-limit')) === '2200') {
+      // The project is an Instagram post: Instagram counts code points.
+      expect(first).toBe([...caption].length);
+    }
 
     // The engine has it: the autosaved project carries the caption.
     const dir = path.join(process.env.POSTCRAFT_PROJECTS_DIR, await projectName());
@@ -192,6 +204,13 @@ describe('Write: caption for X, streamed, used, and a cancelled run', () => {
       },
       { timeout: 20_000, interval: 100, timeoutMsg: `the saved project never got the caption: ${JSON.stringify(post?.caption)}` },
     );
+
+    // Typing in the box: the count follows (after a pause, from the engine).
+    await box.addValue(' #coffee');
+    await browser.waitUntil(async () => (await settledCount()) === first + 8, {
+      timeout: 10_000,
+      timeoutMsg: `the count did not follow the typing: ${await count.getText()} (was ${first})`,
+    });
   });
 
   it('cancels a running generation: cancelled, no error, nothing moves afterwards', async function () {

@@ -3,6 +3,9 @@
  * answers `app_status`, records `generate_faces` / `write_text` / `cancel_job`, and pushes job
  * events into the real `Channel` the UI created, through the same callback path Tauri uses.
  * `write_text` refuses what the engine refuses before a job starts (same codes and messages).
+ * `platforms_list` answers the engine's own list (`platforms.json`, generated from
+ * crates/core/data/platforms.toml by the bindings test); `count_text` counts as the engine does
+ * for the texts the tests use (see {@link fakeCount}).
  * `installProjectBackend` adds a small fake engine for the canvas editor (projects, edits with
  * undo, import, export, preview frames through a fake `fetch`, edits with the preview through a
  * fake `POST /preview`).
@@ -10,6 +13,7 @@
 import { clearMocks, mockConvertFileSrc, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import { vi } from 'vitest';
 
+import PLATFORMS_JSON from './platforms.json';
 import type {
   AppStatus,
   CanvasInfo,
@@ -24,9 +28,12 @@ import type {
   LayerSize,
   MediaItem,
   ModelStatus,
+  PlatformInfo,
   PresetCheck,
   PresetInfo,
   ProjectView,
+  TextCount,
+  TextCounting,
   WriteRequest,
   WriteResult,
   WriteVariant,
@@ -131,6 +138,10 @@ export interface FakeBackendOptions {
   /** Refuse every `write_text` with this error (e.g. MODEL_MISSING before set-up ran). */
   writeError?: IpcError | string;
   cancelResult?: boolean | IpcError;
+  /** Hold every `count_text` answer until `releaseCounts` (to see what shows meanwhile). */
+  holdCounts?: boolean;
+  /** Refuse `platforms_list` with this error (until `setPlatformsError(null)`). */
+  platformsError?: IpcError;
 }
 
 export interface FakeBackend {
@@ -138,27 +149,97 @@ export interface FakeBackend {
   /** Accepted `write_text` calls (refused ones are in `commands` only). */
   writeCalls: WriteCall[];
   cancelCalls: JobId[];
+  /** Every `count_text` call, in order. */
+  countCalls: { text: string; platform: string }[];
+  /** Answers the held `count_text` calls (`holdCounts`). */
+  releaseCounts(): void;
   commands: string[];
   /** The latest generate call. */
   last(): GenerateCall;
   /** The latest accepted write call. */
   lastWrite(): WriteCall;
   setStatus(status: AppStatus): void;
+  setPlatformsError(error: IpcError | null): void;
 }
 
-/** The platform ids the engine knows (crates/core/data/platforms.toml), as `write_text` takes them. */
-const WRITE_PLATFORMS = [
-  'x',
-  'instagram',
-  'tiktok',
-  'linkedin',
-  'threads',
-  'bluesky',
-  'mastodon',
-  'youtube-shorts',
-  'pinterest',
-  'facebook',
-];
+/**
+ * `platforms_list`'s answer: the engine's own list, generated from crates/core/data/platforms.toml
+ * (`UPDATE_BINDINGS=1 cargo test -p postcraft-core bindings` rewrites it; `cargo test` fails when
+ * it is stale).
+ */
+export const PLATFORMS: readonly PlatformInfo[] = PLATFORMS_JSON as PlatformInfo[];
+
+/** The platform with that id, as the engine finds it (case ignored, `youtube` is YouTube Shorts). */
+export function platformById(id: string): PlatformInfo | null {
+  const key = id.trim().toLowerCase();
+  return PLATFORMS.find((p) => p.id === key || p.id.split('-')[0] === key) ?? null;
+}
+
+const unknownPlatform = (id: string): IpcError => ({
+  code: 'INVALID_REQUEST',
+  message: `unknown platform \`${id}\` (see \`postcraft presets list\`)`,
+});
+
+type Segmenter = { segment(text: string): Iterable<{ segment: string }> };
+
+function graphemes(text: string): string[] {
+  const Ctor = (Intl as unknown as { Segmenter: new (locale?: string, options?: { granularity: 'grapheme' }) => Segmenter })
+    .Segmenter;
+  return Array.from(new Ctor(undefined, { granularity: 'grapheme' }).segment(text), (s) => s.segment);
+}
+
+const EMOJI_PARTS = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3|\uFE0F/u;
+const URL_LIKE = /\b(?:https?:\/\/|www\.)[^\s]+/giu;
+
+function twitterPlain(text: string): number {
+  let weight = 0;
+  for (const g of graphemes(text)) {
+    const points = [...g];
+    if (points.length > 1 && EMOJI_PARTS.test(g)) weight += 2;
+    else
+      for (const p of points) {
+        const c = p.codePointAt(0) ?? 0;
+        const light = c <= 0x10ff || (c >= 0x2000 && c <= 0x200d) || (c >= 0x2010 && c <= 0x201f) || (c >= 0x2032 && c <= 0x2037);
+        weight += light ? 1 : 2;
+      }
+  }
+  return weight;
+}
+
+/**
+ * The fake engine's count: code points, graphemes, or X's weighting. The engine
+ * (`postcraft_core::text_count`) is the authority; for X this is a stand-in that agrees with it on
+ * the tests' texts (plain text, CJK 2, emoji sequences 2, URLs with a scheme or `www.` 23), not
+ * on everything twitter-text recognizes (bare domains, for one).
+ */
+export function fakeCount(text: string, counting: TextCounting): number {
+  switch (counting) {
+    case 'chars':
+      return [...text].length;
+    case 'graphemes':
+      return graphemes(text).length;
+    case 'twitter': {
+      if ([...text].every((c) => c <= ' ')) return 0;
+      const normalized = text.normalize('NFC');
+      let weight = 0;
+      let at = 0;
+      for (const match of normalized.matchAll(URL_LIKE)) {
+        weight += twitterPlain(normalized.slice(at, match.index)) + 23;
+        at = match.index + match[0].length;
+      }
+      return weight + twitterPlain(normalized.slice(at));
+    }
+  }
+}
+
+/** `count_text` as the engine answers it. */
+export function fakeTextCount(text: string, platformId: string): TextCount | IpcError {
+  const platform = platformById(platformId);
+  if (!platform) return unknownPlatform(platformId);
+  const count = fakeCount(text, platform.textCounting);
+  return { count, limit: platform.textLimit, over: count > platform.textLimit };
+}
+
 const MAX_WRITE_VARIANTS = 6;
 const MAX_WRITE_FIELD_BYTES = 4000;
 
@@ -179,10 +260,7 @@ export function writeRequestError(request: WriteRequest): IpcError | null {
   if (Math.max(longest, keywords) > MAX_WRITE_FIELD_BYTES) {
     return invalid(`a field is longer than ${MAX_WRITE_FIELD_BYTES} bytes`);
   }
-  const platform = request.platform.trim().toLowerCase();
-  if (!WRITE_PLATFORMS.some((id) => id === platform || id.split('-')[0] === platform)) {
-    return invalid(`unknown platform \`${request.platform}\` (see \`postcraft presets list\`)`);
-  }
+  if (!platformById(request.platform)) return unknownPlatform(request.platform);
   const needs = (value: string, what: string) =>
     value.trim() === '' ? invalid(`${request.tool} needs ${what}`) : null;
   switch (request.tool) {
@@ -218,11 +296,17 @@ function jobChannel(payload: Record<string, unknown>) {
 /** The face and writing commands, as a handler another fake can fall back to. */
 function faceBackend(options: FakeBackendOptions): { backend: FakeBackend; handle: CommandHandler } {
   let status = options.status ?? readyStatus();
+  let platformsError = options.platformsError ?? null;
   let nextJobId = 1;
+  const heldCounts: (() => void)[] = [];
   const backend: FakeBackend = {
     generateCalls: [],
     writeCalls: [],
     cancelCalls: [],
+    countCalls: [],
+    releaseCounts() {
+      while (heldCounts.length > 0) heldCounts.shift()!();
+    },
     commands: [],
     last() {
       const call = backend.generateCalls.at(-1);
@@ -236,6 +320,9 @@ function faceBackend(options: FakeBackendOptions): { backend: FakeBackend; handl
     },
     setStatus(next) {
       status = next;
+    },
+    setPlatformsError(error) {
+      platformsError = error;
     },
   };
 
@@ -275,6 +362,18 @@ function faceBackend(options: FakeBackendOptions): { backend: FakeBackend; handl
         });
         if (options.jobIds !== 'manual') settle.resolve(jobId);
         return answer;
+      }
+      case 'platforms_list':
+        return platformsError ? Promise.reject(platformsError) : structuredClone(PLATFORMS);
+      case 'count_text': {
+        const { text, platform } = payload as { text: string; platform: string };
+        backend.countCalls.push({ text, platform });
+        const answer = () => {
+          const result = fakeTextCount(text, platform);
+          return 'code' in result ? Promise.reject(result) : Promise.resolve(result);
+        };
+        if (!options.holdCounts) return answer();
+        return new Promise((resolve, reject) => heldCounts.push(() => void answer().then(resolve, reject)));
       }
       case 'cancel_job': {
         backend.cancelCalls.push(payload.jobId as JobId);
@@ -436,6 +535,8 @@ export interface FakeProjectOptions {
   layers?: Layer[];
   /** The post's caption at start. */
   caption?: string;
+  /** The post's canvas preset (default `instagram-portrait`; the canvas keeps its size). */
+  preset?: string;
   project?: 'open' | 'none' | 'error';
   media?: MediaItem[];
   checks?: PresetCheck[];
@@ -508,6 +609,7 @@ class Engine {
   slides = 1;
   background: [number, number, number, number] = [255, 255, 255, 255];
   caption: string;
+  preset: string;
   nextId: number;
   revision = 1;
   undoStack: { state: string; gesture: string | null }[] = [];
@@ -519,6 +621,7 @@ class Engine {
   constructor(options: FakeProjectOptions) {
     this.layers = structuredClone(options.layers ?? []);
     this.caption = options.caption ?? '';
+    this.preset = options.preset ?? 'instagram-portrait';
     this.nextId = Math.max(0, ...this.layers.map((l) => l.id)) + 1;
     this.media = options.media ?? [];
     this.checks = options.checks ?? [
@@ -542,7 +645,7 @@ class Engine {
     return {
       dir: PROJECT_DIR,
       post: {
-        preset: 'instagram-portrait',
+        preset: this.preset,
         slides: this.slides,
         background: this.background,
         layers: structuredClone(this.layers),
@@ -552,7 +655,7 @@ class Engine {
       revision: this.revision,
       canUndo: this.undoStack.length > 0,
       canRedo: this.redoStack.length > 0,
-      canvas: canvasInfo({ slides: this.slides }),
+      canvas: canvasInfo({ slides: this.slides, presetId: this.preset }),
       layerSizes: this.layers.map((l) => sizeOf(l, this.media)),
       media: structuredClone(this.media),
       checks: structuredClone(this.checks),

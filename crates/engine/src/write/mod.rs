@@ -175,3 +175,32 @@ fn run_tool(
 fn generation_error(error: InferError) -> IpcError {
     error.into()
 }
+
+#[cfg(test)]
+mod tests {
+    use postcraft_core::presets::TextCounting;
+
+    use super::*;
+
+    #[test]
+    fn platforms_are_the_data_files() {
+        let list = platform_list();
+        assert_eq!(list.len(), postcraft_core::presets::platforms().len());
+        let x = list.iter().find(|p| p.id == "x").expect("x");
+        assert_eq!((x.text_limit, x.text_counting), (280, TextCounting::Twitter));
+        for platform in &list {
+            assert_eq!(platform_by_id(&platform.id).map(|p| p.text_limit), Some(platform.text_limit));
+        }
+    }
+
+    #[test]
+    fn count_text_finds_the_platform_as_write_does() {
+        assert_eq!(count_text("Hello world", "X"), Ok(TextCount { count: 11, limit: 280, over: false }));
+        assert_eq!(count_text("日本語", "x").map(|c| c.count), Ok(6));
+        assert_eq!(count_text("👨‍👩‍👧", "bluesky").map(|c| c.count), Ok(1));
+        assert_eq!(count_text("a", "youtube").map(|c| c.limit), Ok(5000));
+        let error = count_text("a", "myspace").expect_err("unknown platform");
+        assert_eq!(error.code, ErrorCode::InvalidRequest);
+        assert_eq!(error.message, "unknown platform `myspace` (see `postcraft presets list`)");
+    }
+}

@@ -187,6 +187,71 @@ model: string,
  */
 seed: number, };
 
+export type TextCounting = "chars" | "graphemes" | "twitter";
+
+export type HashtagRange = { 
+/**
+ * Fewest worth adding.
+ */
+min: number, 
+/**
+ * Most worth adding.
+ */
+max: number, };
+
+export type PlatformInfo = { 
+/**
+ * Platform id (`x`, `instagram`, ...), as [`WriteRequest::platform`] takes it.
+ */
+id: string, 
+/**
+ * Name for people.
+ */
+name: string, 
+/**
+ * Longest post text, in the platform's own characters ([`PlatformInfo::text_counting`]).
+ */
+textLimit: number, 
+/**
+ * How the platform counts characters.
+ */
+textCounting: TextCounting, 
+/**
+ * Most hashtags allowed, where the platform has a limit.
+ */
+maxHashtags: number | null, 
+/**
+ * How many hashtags the writing tools suggest, where common practice says.
+ */
+suggestedHashtags: HashtagRange | null, 
+/**
+ * Characters shown before the caption folds, where the platform folds it.
+ */
+captionFold: number | null, 
+/**
+ * Whether the platform takes alt text per image.
+ */
+altText: boolean, 
+/**
+ * Its canvas presets' ids, in the file's order.
+ */
+presetIds: Array<string>, };
+
+export type TextCount = { 
+/**
+ * Length as the platform counts it ([`crate::text_count::count_for`]: twitter-text weighting
+ * on X, graphemes on Bluesky, code points elsewhere).
+ */
+count: number, 
+/**
+ * The platform's text limit.
+ */
+limit: number, 
+/**
+ * Whether `count` is over `limit`.
+ */
+over: boolean, };
+
 export type JobEvent = { "event": "started", 
 /**
  * Its id.

@@ -23,8 +23,10 @@ import type {
   JobEvent,
   JobId,
   LayerRequest,
+  PlatformInfo,
   PresetInfo,
   ProjectView,
+  TextCount,
   WriteRequest,
 } from './bindings';
 
@@ -96,6 +98,23 @@ export function writeText(request: WriteRequest, onEvent: (event: JobEvent) => v
   const channel = new Channel<JobEvent>();
   channel.onmessage = onEvent;
   return call<JobId>('write_text', { request, onEvent: channel });
+}
+
+/**
+ * Every platform the engine knows, with its text rules (limit, how it counts, hashtags, caption
+ * fold, alt text, canvas presets), in the engine's order.
+ */
+export function platformsList(): Promise<PlatformInfo[]> {
+  return call<PlatformInfo[]>('platforms_list');
+}
+
+/**
+ * How long `text` is on `platform` (an id, as `write_text` takes it), as the engine counts it
+ * (twitter-text weighting on X, graphemes on Bluesky, code points elsewhere), against the
+ * platform's limit. Rejects with `INVALID_REQUEST` for an unknown platform.
+ */
+export function countText(text: string, platform: string): Promise<TextCount> {
+  return call<TextCount>('count_text', { text, platform });
 }
 
 /**
@@ -401,6 +420,8 @@ export interface StudioIpc {
   generateFaces: typeof generateFaces;
   writeText: typeof writeText;
   cancelJob: typeof cancelJob;
+  platformsList: typeof platformsList;
+  countText: typeof countText;
   presetsList: typeof presetsList;
   projectCurrent: typeof projectCurrent;
   projectCreate: typeof projectCreate;
@@ -427,6 +448,8 @@ export const tauriIpc: StudioIpc = {
   generateFaces,
   writeText,
   cancelJob,
+  platformsList,
+  countText,
   presetsList,
   projectCurrent,
   projectCreate,

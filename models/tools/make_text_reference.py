@@ -38,7 +38,6 @@ another CPU; the tokenizer corpus does not.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import html
 import json
 import os
@@ -49,6 +48,9 @@ import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path
+
+# The same hashing as set-up (this script sits beside it in models/tools).
+from setup_models import sha256_bytes, sha256_file  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OUT_DIR = REPO_ROOT / "tests" / "fixtures" / "smollm2_reference"
@@ -94,18 +96,6 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 # --------------------------------------------------------------------------- helpers
-
-def sha256_bytes(b: bytes) -> str:
-    return hashlib.sha256(b).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
 
 def hkey(salt: str, s: str) -> str:
     """Deterministic sort key: the same on every machine and Python version."""

@@ -163,3 +163,32 @@ fn every_platform_id_of_the_cli_is_known() {
     }
     assert_eq!(platforms().len(), 10);
 }
+
+#[test]
+fn a_missing_or_damaged_text_model_or_tokenizer_is_named_and_recovers_after_a_fix() {
+    let installed = common::installed_config();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = installed.clone();
+    config.models_dir = dir.path().to_path_buf();
+    let engine = Engine::open(config);
+    let caption = request(WriteTool::Caption, "x");
+    let error = engine.write_now(&caption, None, &mut |_, _| {}).expect_err("no model");
+    assert_eq!(error.code, ErrorCode::ModelMissing, "{}", error.message);
+
+    let copy = |name: &str| {
+        std::fs::copy(installed.models_dir.join(name), dir.path().join(name)).expect("copy");
+    };
+    copy("smollm2-135m.onnx");
+    // A tokenizer that is not the pinned one (edited by hand) is refused by its hash.
+    let tokenizer = std::fs::read_to_string(installed.models_dir.join("smollm2-135m.tokenizer.json")).expect("read");
+    std::fs::write(dir.path().join("smollm2-135m.tokenizer.json"), tokenizer.replacen("Ġthe", "Ġteh", 1))
+        .expect("write");
+    engine.reload();
+    let error = engine.write_now(&caption, None, &mut |_, _| {}).expect_err("wrong tokenizer");
+    assert_eq!(error.code, ErrorCode::ModelHashMismatch, "{}", error.message);
+    assert!(error.message.contains("tokenizer.json"), "{}", error.message);
+
+    copy("smollm2-135m.tokenizer.json");
+    engine.reload();
+    assert!(engine.write_now(&caption, None, &mut |_, _| {}).is_ok(), "works after the fix");
+}

@@ -216,7 +216,7 @@ fn models_list(engine: &Engine) -> anyhow::Result<ExitCode> {
     let registry = engine.registry().map_err(anyhow_ipc)?;
     for model in &registry.manifest().models {
         let source = model.source.as_ref().map(|s| s.describe()).unwrap_or_else(|| "trained by us".to_owned());
-        println!("{:<16} {:<16} {:<24} {}", model.id, model.kind.as_str(), model.file, source);
+        println!("{:<16} {:<16} {:<24} {}", model.id.as_str(), model.kind.as_str(), model.file, source);
     }
     Ok(ExitCode::SUCCESS)
 }

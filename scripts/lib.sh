@@ -9,13 +9,15 @@ POSTCRAFT_HOME="${POSTCRAFT_HOME:-$REPO/.postcraft}"
 export POSTCRAFT_HOME
 STAMPS="$POSTCRAFT_HOME/stamps"
 
-# System packages: Tauri's WebKitGTK build deps, Mesa's CPU renderer for wgpu, ALSA for rodio,
-# Xvfb + WebKitWebDriver for headless end-to-end tests, Python's venv for model set-up.
+# System packages: Tauri's WebKitGTK build deps, Mesa's CPU renderer for wgpu, ALSA for rodio, ffmpeg
+# for video (decode, encode, probe), Xvfb + WebKitWebDriver for headless end-to-end tests, Python's venv for
+# model set-up.
 APT_PACKAGES=(
   build-essential pkg-config curl file patchelf
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   mesa-vulkan-drivers libvulkan1 libegl1 libgl1-mesa-dri
   libasound2-dev
+  ffmpeg
   python3 python3-venv python3-pip
   xvfb xauth webkit2gtk-driver xdotool python3-gi gir1.2-gtk-3.0
   fonts-droid-fallback

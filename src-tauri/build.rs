@@ -3,7 +3,10 @@
 fn main() {
     let manifest = tauri_build::AppManifest::new().commands(&[
         "app_status",
-        "generate_faces",
+        "generate_images",
+        "interpolate_images",
+        "restyle_image",
+        "restyle_video",
         "write_text",
         "platforms_list",
         "count_text",

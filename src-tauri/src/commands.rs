@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use postcraft_core::ipc::{AppStatus, GenerateFacesRequest, JobEvent};
+use postcraft_core::image_ipc::{InterpolateRequest, RestyleImageRequest, RestyleVideoRequest};
+use postcraft_core::ipc::{AppStatus, GenerateImagesRequest, JobEvent};
 use postcraft_core::write_ipc::{PlatformInfo, TextCount, WriteRequest};
 use postcraft_core::{ErrorCode, IpcError, JobId};
 use postcraft_engine::{Engine, EventSink};
@@ -37,15 +38,51 @@ pub async fn app_status(engine: tauri::State<'_, EngineState>) -> Result<AppStat
     blocking(&engine, |engine| Ok(engine.status())).await
 }
 
-/// Starts a face-generation job; its events stream over `on_event`.
+/// Starts an image-generation job (new images by seed, or variations of one); its images
+/// stream over `on_event`.
 #[tauri::command]
-pub async fn generate_faces(
+pub async fn generate_images(
     engine: tauri::State<'_, EngineState>,
-    request: GenerateFacesRequest,
+    request: GenerateImagesRequest,
     on_event: Channel<JobEvent>,
 ) -> Result<JobId, IpcError> {
     let sink = channel_sink(on_event);
-    blocking(&engine, move |engine| engine.generate_faces(request, sink)).await
+    blocking(&engine, move |engine| engine.generate_images(request, sink)).await
+}
+
+/// Starts rendering an animation between two generated images (GIF or MP4); progress counts
+/// frames, then `fileWritten` names the file.
+#[tauri::command]
+pub async fn interpolate_images(
+    engine: tauri::State<'_, EngineState>,
+    request: InterpolateRequest,
+    on_event: Channel<JobEvent>,
+) -> Result<JobId, IpcError> {
+    let sink = channel_sink(on_event);
+    blocking(&engine, move |engine| engine.interpolate(request, sink)).await
+}
+
+/// Starts restyling a photo; the result and the original stream as one `restyled` event.
+#[tauri::command]
+pub async fn restyle_image(
+    engine: tauri::State<'_, EngineState>,
+    request: RestyleImageRequest,
+    on_event: Channel<JobEvent>,
+) -> Result<JobId, IpcError> {
+    let sink = channel_sink(on_event);
+    blocking(&engine, move |engine| engine.restyle_image(request, sink)).await
+}
+
+/// Starts restyling a clip into an MP4 (an empty `output` picks `<name>-restyled.mp4` beside
+/// the clip); progress counts frames with frames per second, then `fileWritten` names the file.
+#[tauri::command]
+pub async fn restyle_video(
+    engine: tauri::State<'_, EngineState>,
+    request: RestyleVideoRequest,
+    on_event: Channel<JobEvent>,
+) -> Result<JobId, IpcError> {
+    let sink = channel_sink(on_event);
+    blocking(&engine, move |engine| engine.restyle_video(request, sink)).await
 }
 
 /// Starts a writing job (caption, hashtags, draft, rewrite, alt text); the model's text streams

@@ -45,7 +45,10 @@ pub fn run() -> ExitCode {
         .register_asynchronous_uri_scheme_protocol(media_scheme::SCHEME, media_scheme::handle)
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
-            commands::generate_faces,
+            commands::generate_images,
+            commands::interpolate_images,
+            commands::restyle_image,
+            commands::restyle_video,
             commands::write_text,
             commands::platforms_list,
             commands::count_text,

@@ -7,7 +7,7 @@ use std::time::Instant;
 use clap::Subcommand;
 use postcraft_engine::{Engine, FACES_MODEL, IpcError};
 use postcraft_infer::SessionOptions;
-use postcraft_infer::gan::FaceGenerator;
+use postcraft_infer::gan::ImageGenerator;
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
@@ -35,7 +35,7 @@ pub fn run(engine: &Engine, command: BenchCommand) -> anyhow::Result<ExitCode> {
     let (spec, path) = registry.verify(FACES_MODEL).map_err(|e| ipc(e.into()))?;
     let runtime = engine.runtime().map_err(ipc)?;
     // Its own session, so the thread count is exactly the one asked for.
-    let generator = FaceGenerator::load(&runtime, spec, &path, SessionOptions { intra_threads: threads })
+    let generator = ImageGenerator::load(&runtime, spec, &path, SessionOptions { intra_threads: threads })
         .map_err(|e| ipc(e.into()))?;
     let latents: Vec<f32> = (0..batch as u64).flat_map(|i| generator.latent(7, i)).collect();
     for _ in 0..3 {

@@ -1,6 +1,7 @@
 //! `postcraft`: the studio's engine from the command line, for batch work, tests and benches.
 
 mod bench;
+mod image;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -10,7 +11,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use postcraft_core::post::LayerContent;
 use postcraft_core::project_ipc::{AddLayerRequest, ExportRequest, ImportMediaRequest};
-use postcraft_engine::{CheckLevel, Engine, EngineConfig, FACES_MODEL, GenerateFacesRequest, IpcError};
+use postcraft_engine::{CheckLevel, Engine, EngineConfig, IpcError};
 
 /// Postcraft Studio's engine, headless: check the set-up, manage models, generate media.
 #[derive(Debug, Parser)]
@@ -53,10 +54,15 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Generate images.
+    /// Generate images (faces, stickers), variations and animations; restyle photos.
     Image {
         #[command(subcommand)]
-        command: ImageCommand,
+        command: image::ImageCommand,
+    },
+    /// Restyle video clips.
+    Video {
+        #[command(subcommand)]
+        command: image::VideoCommand,
     },
     /// Write with the local text model: caption, hashtags, draft, rewrite, alt-text.
     Write {
@@ -132,26 +138,6 @@ enum PresetsCommand {
     List,
 }
 
-#[derive(Debug, Subcommand)]
-enum ImageCommand {
-    /// Generate images and write them as PNG files named `<model>-<seed>-<index>.png`.
-    /// The same seed writes the same bytes.
-    Generate {
-        /// The model: `faces` (the DCGAN face generator).
-        #[arg(long, default_value = "faces")]
-        model: String,
-        /// How many images.
-        #[arg(long, default_value_t = 4)]
-        count: u32,
-        /// The random seed.
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
-        /// The folder to write into (created if missing).
-        #[arg(long)]
-        out: PathBuf,
-    },
-}
-
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("POSTCRAFT_LOG").unwrap_or_else(|_| "off".into()))
@@ -182,9 +168,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Project { command: ProjectCommand::Check { dir, preset } } => project_check(&engine, &dir, preset),
         Command::Render { project, preset, out } => render(&engine, &project, preset, &out),
         Command::Presets { command: PresetsCommand::List } => presets_list(),
-        Command::Image { command: ImageCommand::Generate { model, count, seed, out } } => {
-            image_generate(&engine, &model, count, seed, &out)
-        }
+        Command::Image { command } => image::image(&engine, command),
+        Command::Video { command } => image::video(&engine, command),
         Command::Write { command } => write::write(&engine, command),
         Command::Text { command } => write::text(&engine, command),
         Command::Bench { command } => bench::run(&engine, command),
@@ -330,27 +315,6 @@ fn presets_list() -> anyhow::Result<ExitCode> {
                 preset.id, preset.width, preset.height, platform.name, platform.text_limit
             );
         }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn image_generate(
-    engine: &Engine,
-    model: &str,
-    count: u32,
-    seed: u64,
-    out: &std::path::Path,
-) -> anyhow::Result<ExitCode> {
-    if model != "faces" && model != FACES_MODEL {
-        bail!("unknown image model `{model}`; available: faces");
-    }
-    let images = engine.generate_faces_now(&GenerateFacesRequest { count, seed }).map_err(anyhow_ipc)?;
-    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    for (index, image) in images.iter().enumerate() {
-        let path = out.join(format!("faces-{seed}-{index:04}.png"));
-        let png = postcraft_engine::encode_png(image).map_err(anyhow_ipc)?;
-        std::fs::write(&path, png).with_context(|| format!("writing {}", path.display()))?;
-        println!("{}", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }

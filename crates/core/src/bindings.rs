@@ -8,8 +8,12 @@
 use ts_rs::{Config, TS};
 
 use crate::edit::Edit;
-use crate::ipc::{AppStatus, GenerateFacesRequest, JobEvent, JobOutcome, ModelStatus, RuntimeStatus};
-use crate::post::{BlendMode, Crop, Filters, Layer, LayerContent, LayerId, Post, Recipe, ShapeKind, Transform};
+use crate::image_ipc::{AnimationFormat, InterpolateRequest, RestyleImageRequest, RestyleVideoRequest};
+use crate::ipc::{AppStatus, GenerateImagesRequest, JobEvent, JobOutcome, ModelStatus, RuntimeStatus, VaryRequest};
+use crate::post::{
+    BlendMode, Crop, Filters, LatentBlend, Layer, LayerContent, LayerId, Post, Recipe, ShapeKind, Transform, Upscale,
+    Variation,
+};
 use crate::presets::{HashtagRange, TextCounting};
 use crate::project_ipc::{
     AddGeneratedRequest, AddLayerRequest, ApplyEditsRequest, CanvasInfo, CheckLevel, ExportFormat, ExportReport,
@@ -36,7 +40,13 @@ pub fn typescript_bindings() -> String {
         RuntimeStatus::decl(&config),
         ModelStatus::decl(&config),
         AppStatus::decl(&config),
-        GenerateFacesRequest::decl(&config),
+        Upscale::decl(&config),
+        VaryRequest::decl(&config),
+        GenerateImagesRequest::decl(&config),
+        RestyleImageRequest::decl(&config),
+        RestyleVideoRequest::decl(&config),
+        AnimationFormat::decl(&config),
+        InterpolateRequest::decl(&config),
         JobOutcome::decl(&config),
         WriteTool::decl(&config),
         WriteRequest::decl(&config),
@@ -53,6 +63,8 @@ pub fn typescript_bindings() -> String {
         BlendMode::decl(&config),
         Filters::decl(&config),
         ShapeKind::decl(&config),
+        Variation::decl(&config),
+        LatentBlend::decl(&config),
         Recipe::decl(&config),
         LayerContent::decl(&config),
         Layer::decl(&config),
@@ -88,8 +100,8 @@ pub fn typescript_bindings() -> String {
     out.push_str(&format!("export const ERROR_CODES: readonly ErrorCode[] = [{}];\n", codes.join(", ")));
     out.push_str(&format!(
         "export const MAX_FACE_COUNT = {};\nexport const MAX_SEED = {};\n",
-        GenerateFacesRequest::MAX_COUNT,
-        GenerateFacesRequest::MAX_SEED
+        GenerateImagesRequest::MAX_COUNT,
+        GenerateImagesRequest::MAX_SEED
     ));
     out
 }

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::post::Upscale;
 use crate::{IpcError, JobId, ModelId};
 
 /// What the studio has loaded, for the status line and `postcraft doctor`.
@@ -51,18 +52,50 @@ pub struct ModelStatus {
     pub error: Option<IpcError>,
 }
 
-/// Ask for `count` generated faces; the same `seed` gives the same faces.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// Ask for `count` generated images of an `image-gan` model; the same `seed` gives the same
+/// images.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-pub struct GenerateFacesRequest {
-    /// How many images, 1 to [`GenerateFacesRequest::MAX_COUNT`].
+pub struct GenerateImagesRequest {
+    /// Manifest id of the generator (`dcgan-faces` when absent, as before models were choosable).
+    #[serde(default = "default_image_model")]
+    #[ts(optional, as = "Option<String>")]
+    pub model: String,
+    /// How many images, 1 to [`GenerateImagesRequest::MAX_COUNT`].
     pub count: u32,
     /// The random seed; each image `i` uses the latent drawn for `(seed, i)`.
     #[ts(type = "number")]
     pub seed: u64,
+    /// Variations of one image instead of new images: image `i` is variation `i` of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub vary: Option<VaryRequest>,
+    /// Resample the result to post size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub upscale: Option<Upscale>,
 }
 
-impl GenerateFacesRequest {
+/// Variations of image `index` of `seed` (the request's seed).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VaryRequest {
+    /// The image's index within its seed.
+    pub index: u32,
+    /// 0 (the same image) to 1 (unrelated); the UI's "subtle" is 0.2, "strong" 0.5.
+    pub strength: f32,
+}
+
+fn default_image_model() -> String {
+    "dcgan-faces".to_owned()
+}
+
+impl GenerateImagesRequest {
+    /// `count` new images of `model` from `seed`, at the model's own size.
+    pub fn new(model: impl Into<String>, count: u32, seed: u64) -> Self {
+        Self { model: model.into(), count, seed, vary: None, upscale: None }
+    }
+
     /// The largest batch one request may ask for.
     pub const MAX_COUNT: u32 = 1024;
     /// The largest seed, kept within JavaScript's exact integers.
@@ -108,6 +141,10 @@ pub enum JobEvent {
         total: u32,
         /// Estimated milliseconds left, once at least one item is done.
         eta_ms: Option<u32>,
+        /// Items per second so far (frames per second for video), once one is done.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        rate: Option<f32>,
     },
     /// One generated image, served by the app at `url`.
     #[serde(rename_all = "camelCase")]
@@ -122,6 +159,37 @@ pub enum JobEvent {
         width: u32,
         /// The image's own height in pixels.
         height: u32,
+    },
+    /// A restyled photo: the result and the original, both served by the app (for the
+    /// before/after compare).
+    #[serde(rename_all = "camelCase")]
+    Restyled {
+        /// Its id.
+        job_id: JobId,
+        /// The result's PNG.
+        url: String,
+        /// The original's PNG, at the same size.
+        original_url: String,
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+    },
+    /// A file the job wrote (a restyled video, an animation), complete and renamed into place.
+    #[serde(rename_all = "camelCase")]
+    FileWritten {
+        /// Its id.
+        job_id: JobId,
+        /// Absolute path.
+        path: String,
+        /// Frame width in pixels.
+        width: u32,
+        /// Frame height in pixels.
+        height: u32,
+        /// Frames written.
+        frames: u32,
+        /// Whether it has a sound track.
+        has_audio: bool,
     },
     /// Text a writing job's variant just produced (raw model text, streamed token by token;
     /// the cleaned, ranked result follows as `written`).
@@ -161,6 +229,8 @@ impl JobEvent {
             Self::Started { job_id, .. }
             | Self::Progress { job_id, .. }
             | Self::Image { job_id, .. }
+            | Self::Restyled { job_id, .. }
+            | Self::FileWritten { job_id, .. }
             | Self::TextDelta { job_id, .. }
             | Self::Written { job_id, .. }
             | Self::Finished { job_id, .. } => *job_id,

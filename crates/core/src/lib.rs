@@ -8,6 +8,7 @@ pub mod bindings;
 pub mod edit;
 pub mod error;
 pub mod ids;
+pub mod image_ipc;
 pub mod ipc;
 pub mod post;
 pub mod presets;

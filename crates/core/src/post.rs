@@ -185,15 +185,81 @@ pub enum LayerContent {
 }
 
 /// How a generated layer was made: enough to make it again and to embed in the export.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+///
+/// The latent is the one drawn for `(seed, index)`, then optionally varied and/or blended
+/// towards another seed's latent; the generator's output is then optionally upscaled. Fields
+/// added after the first version are omitted when unused, so older recipes read and write the
+/// same.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Recipe {
     /// Manifest id of the model.
     pub model: String,
+    /// SHA-256 of the model file that made it (empty in recipes older than this field).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[ts(optional, as = "Option<String>")]
+    pub model_sha256: String,
     /// The seed.
     #[ts(type = "number")]
     pub seed: u64,
     /// The item's index within the seed's sequence.
     pub index: u32,
+    /// A variation of that latent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub variation: Option<Variation>,
+    /// A point between that latent and another seed's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub between: Option<LatentBlend>,
+    /// The resampling to post size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub upscale: Option<Upscale>,
+}
+
+impl Recipe {
+    /// Image `index` of `seed` from `model`, nothing more.
+    pub fn seeded(model: impl Into<String>, seed: u64, index: u32) -> Self {
+        Self {
+            model: model.into(),
+            model_sha256: String::new(),
+            seed,
+            index,
+            variation: None,
+            between: None,
+            upscale: None,
+        }
+    }
+}
+
+/// Variation number `number` of a latent, rotated `strength` (0 to 1) towards fresh noise.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+pub struct Variation {
+    /// Which variation (each draws its own noise).
+    pub number: u32,
+    /// 0 (the same) to 1 (unrelated).
+    pub strength: f32,
+}
+
+/// The spherical interpolation at `t` (0 to 1) towards image `to_index` of `to_seed`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+pub struct LatentBlend {
+    /// The other seed.
+    #[ts(type = "number")]
+    pub to_seed: u64,
+    /// The other image's index.
+    pub to_index: u32,
+    /// Position: 0 is this recipe's image, 1 the other.
+    pub t: f32,
+}
+
+/// Lanczos resampling to `longest` pixels on the longer side, then an unsharp mask.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+pub struct Upscale {
+    /// Target size of the longer side, in pixels.
+    pub longest: u32,
+    /// Sharpening, 0 (none) to 1.
+    pub sharpen: f32,
 }
 
 /// Shapes a shape layer can be.

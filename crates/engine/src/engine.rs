@@ -7,7 +7,8 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use postcraft_core::ipc::{AppStatus, ModelStatus, RuntimeStatus};
 use postcraft_core::{ErrorCode, IpcError, JobId};
-use postcraft_infer::gan::FaceGenerator;
+use postcraft_infer::gan::ImageGenerator;
+use postcraft_infer::restyle::ImageTranslator;
 use postcraft_infer::text::TextGenerator;
 use postcraft_infer::{InferError, ModelKind, ModelRegistry, Runtime};
 use postcraft_jobs::JobManager;
@@ -26,9 +27,11 @@ pub struct Engine {
     /// The last load attempt's failure; cleared by [`Engine::reload`].
     runtime_error: Mutex<Option<IpcError>>,
     /// Loaded generators, kept warm, and the errors of failed loads (until a reload).
-    generators: WarmModels<FaceGenerator>,
+    generators: WarmModels<ImageGenerator>,
     /// Loaded text models, the same way.
     text_models: WarmModels<TextGenerator>,
+    /// Loaded image-to-image models, the same way.
+    translators: WarmModels<ImageTranslator>,
     /// The canvas: open project, preview renderer, asset cache.
     studio: Studio,
 }
@@ -50,6 +53,7 @@ impl Engine {
             runtime_error: Mutex::new(None),
             generators: WarmModels::default(),
             text_models: WarmModels::default(),
+            translators: WarmModels::default(),
         }
     }
 
@@ -110,11 +114,12 @@ impl Engine {
         self.studio.renderer().restart();
         self.generators.forget_failures();
         self.text_models.forget_failures();
+        self.translators.forget_failures();
     }
 
     /// The generator of an `image-gan` model, loaded once (verified against the manifest first)
     /// and kept warm.
-    pub fn face_generator(&self, id: &str) -> Result<Arc<FaceGenerator>, IpcError> {
+    pub fn image_generator(&self, id: &str) -> Result<Arc<ImageGenerator>, IpcError> {
         self.generators.get_or_load(id, || {
             let registry = self.registry()?;
             let (spec, path) = registry.verify(id)?;
@@ -124,8 +129,56 @@ impl Engine {
                 );
             }
             let runtime = self.runtime()?;
-            Ok(Arc::new(FaceGenerator::load(&runtime, spec, &path, self.config.session)?))
+            Ok(Arc::new(ImageGenerator::load(&runtime, spec, &path, self.config.session)?))
         })
+    }
+
+    /// The `image-to-image` model `id` (a restyler), loaded once (verified against the manifest
+    /// first) and kept warm.
+    pub fn image_translator(&self, id: &str) -> Result<Arc<ImageTranslator>, IpcError> {
+        self.translators.get_or_load(id, || {
+            let registry = self.registry()?;
+            let (spec, path) = registry.verify(id)?;
+            if spec.kind != ModelKind::ImageToImage {
+                return Err(InferError::ModelInvalid {
+                    path,
+                    reason: format!("`{id}` is not an image-to-image model"),
+                }
+                .into());
+            }
+            let runtime = self.runtime()?;
+            Ok(Arc::new(ImageTranslator::load(&runtime, spec, &path, self.config.session)?))
+        })
+    }
+
+    /// An image-to-image model a user brings (a CycleGAN or AnimeGAN-style ONNX export: one
+    /// image in, one image out), through the same code as the shipped restylers. Not verified
+    /// by hash (it is not in the manifest) and not kept.
+    pub fn image_translator_from_file(&self, model: &Path) -> Result<ImageTranslator, IpcError> {
+        let runtime = self.runtime()?;
+        Ok(ImageTranslator::load_unlisted(&runtime, model, self.config.session)?)
+    }
+
+    /// A fresh session of image-to-image model `id` with exactly `threads` intra-op threads, not
+    /// kept: for benchmarks.
+    pub fn image_translator_with(&self, id: &str, threads: usize) -> Result<ImageTranslator, IpcError> {
+        let registry = self.registry()?;
+        let (spec, path) = registry.verify(id)?;
+        let runtime = self.runtime()?;
+        let options = postcraft_infer::SessionOptions { intra_threads: threads };
+        Ok(ImageTranslator::load(&runtime, spec, &path, options)?)
+    }
+
+    /// The manifest's SHA-256 of model `id` (what recipes record).
+    pub fn model_sha256(&self, id: &str) -> Result<String, IpcError> {
+        let registry = self.registry()?;
+        registry
+            .manifest()
+            .models
+            .iter()
+            .find(|spec| spec.id.as_str() == id)
+            .map(|spec| spec.sha256.clone())
+            .ok_or_else(|| InferError::UnknownModel(id.to_owned()).into())
     }
 
     /// The `text-generation` model `id` with its tokenizer, loaded once (both verified against
@@ -189,8 +242,9 @@ impl Engine {
                 .iter()
                 .map(|spec| {
                     let result = match spec.kind {
-                        ModelKind::ImageGan => self.face_generator(spec.id.as_str()).map(drop),
+                        ModelKind::ImageGan => self.image_generator(spec.id.as_str()).map(drop),
                         ModelKind::TextGeneration => self.text_generator(spec.id.as_str()).map(drop),
+                        ModelKind::ImageToImage => self.image_translator(spec.id.as_str()).map(drop),
                         _ => registry.verify(spec.id.as_str()).map(drop).map_err(IpcError::from),
                     };
                     ModelStatus {

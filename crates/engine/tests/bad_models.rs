@@ -4,7 +4,7 @@ mod common;
 
 use std::path::Path;
 
-use postcraft_engine::{Engine, EngineConfig, ErrorCode, FACES_MODEL, GenerateFacesRequest};
+use postcraft_engine::{Engine, EngineConfig, ErrorCode, FACES_MODEL, GenerateImagesRequest};
 
 /// A copy of the installed set-up whose models folder the test may damage.
 fn scratch_config(dir: &Path) -> (EngineConfig, std::path::PathBuf) {
@@ -22,7 +22,7 @@ fn installed_model() -> Vec<u8> {
 }
 
 fn generate_error(engine: &Engine) -> ErrorCode {
-    engine.generate_faces_now(&GenerateFacesRequest { count: 1, seed: 1 }).expect_err("must fail").code
+    engine.generate_images_now(&GenerateImagesRequest::new(FACES_MODEL, 1, 1)).expect_err("must fail").code
 }
 
 #[test]
@@ -38,7 +38,7 @@ fn missing_model_then_fixed() {
 
     std::fs::write(&model, installed_model()).expect("restore");
     engine.reload();
-    assert_eq!(engine.generate_faces_now(&GenerateFacesRequest { count: 1, seed: 1 }).expect("works now").len(), 1);
+    assert_eq!(engine.generate_images_now(&GenerateImagesRequest::new(FACES_MODEL, 1, 1)).expect("works now").len(), 1);
 }
 
 #[test]
@@ -52,12 +52,13 @@ fn damaged_model_is_rejected_by_hash_before_loading() {
     let engine = Engine::open(config);
     assert_eq!(generate_error(&engine), ErrorCode::ModelHashMismatch);
     // The error names both hashes so a maintainer can tell what is on disk.
-    let message = engine.generate_faces_now(&GenerateFacesRequest { count: 1, seed: 1 }).expect_err("fails").message;
+    let message =
+        engine.generate_images_now(&GenerateImagesRequest::new(FACES_MODEL, 1, 1)).expect_err("fails").message;
     assert!(message.contains("SHA-256"), "{message}");
 
     std::fs::write(&model, installed_model()).expect("restore");
     engine.reload();
-    assert!(engine.generate_faces_now(&GenerateFacesRequest { count: 1, seed: 1 }).is_ok());
+    assert!(engine.generate_images_now(&GenerateImagesRequest::new(FACES_MODEL, 1, 1)).is_ok());
 }
 
 #[test]
@@ -100,10 +101,10 @@ fn malformed_manifest_is_reported_and_nothing_panics() {
 fn out_of_range_requests_are_invalid() {
     let engine = Engine::open(common::installed_config());
     for request in [
-        GenerateFacesRequest { count: 0, seed: 1 },
-        GenerateFacesRequest { count: GenerateFacesRequest::MAX_COUNT + 1, seed: 1 },
-        GenerateFacesRequest { count: 1, seed: GenerateFacesRequest::MAX_SEED + 1 },
+        GenerateImagesRequest::new(FACES_MODEL, 0, 1),
+        GenerateImagesRequest::new(FACES_MODEL, GenerateImagesRequest::MAX_COUNT + 1, 1),
+        GenerateImagesRequest::new(FACES_MODEL, 1, GenerateImagesRequest::MAX_SEED + 1),
     ] {
-        assert_eq!(engine.generate_faces_now(&request).expect_err("invalid").code, ErrorCode::InvalidRequest);
+        assert_eq!(engine.generate_images_now(&request).expect_err("invalid").code, ErrorCode::InvalidRequest);
     }
 }

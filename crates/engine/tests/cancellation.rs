@@ -5,7 +5,7 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use postcraft_engine::{Engine, EventSink, GenerateFacesRequest, JobEvent, JobOutcome};
+use postcraft_engine::{Engine, EventSink, FACES_MODEL, GenerateImagesRequest, JobEvent, JobOutcome};
 
 #[test]
 fn cancel_mid_batch_computes_at_most_one_more_item() {
@@ -20,8 +20,8 @@ fn cancel_mid_batch_computes_at_most_one_more_item() {
         }
         forward(event);
     });
-    let total = GenerateFacesRequest::MAX_COUNT;
-    let id = engine.generate_faces(GenerateFacesRequest { count: total, seed: 3 }, sink).expect("job starts");
+    let total = GenerateImagesRequest::MAX_COUNT;
+    let id = engine.generate_images(GenerateImagesRequest::new(FACES_MODEL, total, 3), sink).expect("job starts");
 
     let mut at_request = None;
     let mut streamed = 0u32;
@@ -45,7 +45,10 @@ fn cancel_mid_batch_computes_at_most_one_more_item() {
                 assert_eq!(job_id, id);
                 break (done, outcome);
             }
-            other @ (JobEvent::TextDelta { .. } | JobEvent::Written { .. }) => {
+            other @ (JobEvent::TextDelta { .. }
+            | JobEvent::Written { .. }
+            | JobEvent::Restyled { .. }
+            | JobEvent::FileWritten { .. }) => {
                 panic!("a face job sent a writing event: {other:?}")
             }
         }

@@ -225,7 +225,7 @@ fn a_generated_face_carries_its_recipe_into_the_export() {
         }
     });
     let job = engine
-        .generate_faces(postcraft_engine::GenerateFacesRequest { count: 2, seed: 77 }, sink)
+        .generate_images(postcraft_engine::GenerateImagesRequest::new(postcraft_engine::FACES_MODEL, 2, 77), sink)
         .expect("the face model is installed by set-up");
     loop {
         let event = rx.recv_timeout(std::time::Duration::from_secs(120)).expect("events");

@@ -4,12 +4,12 @@
 
 mod common;
 
-use postcraft_engine::{Engine, FACES_MODEL, GenerateFacesRequest, encode_png};
+use postcraft_engine::{Engine, FACES_MODEL, GenerateImagesRequest, encode_png_rgba};
 
 #[test]
 fn engine_output_matches_python_onnxruntime_reference() {
     let engine = Engine::open(common::installed_config());
-    let generator = engine.face_generator(FACES_MODEL).expect("the DCGAN loads");
+    let generator = engine.image_generator(FACES_MODEL).expect("the DCGAN loads");
     let fixtures = common::repo_root().join("tests/fixtures/dcgan_reference");
     let latent = common::read_f32(&fixtures.join("latent.f32"));
     let expected = common::read_f32(&fixtures.join("output.f32"));
@@ -30,13 +30,13 @@ fn engine_output_matches_python_onnxruntime_reference() {
 #[test]
 fn same_seed_gives_identical_bytes_and_other_seeds_differ() {
     let engine = Engine::open(common::installed_config());
-    let request = GenerateFacesRequest { count: 3, seed: 20261128 };
-    let png_bytes = |request: &GenerateFacesRequest| -> Vec<Vec<u8>> {
+    let request = GenerateImagesRequest::new(FACES_MODEL, 3, 20261128);
+    let png_bytes = |request: &GenerateImagesRequest| -> Vec<Vec<u8>> {
         engine
-            .generate_faces_now(request)
+            .generate_images_now(request)
             .expect("generates")
             .iter()
-            .map(|image| encode_png(image).expect("encodes"))
+            .map(|generated| encode_png_rgba(&generated.image).expect("encodes"))
             .collect()
     };
     let first = png_bytes(&request);
@@ -45,11 +45,11 @@ fn same_seed_gives_identical_bytes_and_other_seeds_differ() {
     assert_eq!(first, second, "the same seed must give the same bytes");
     assert_ne!(first[0], first[1], "images of one seed differ from each other");
 
-    let other = png_bytes(&GenerateFacesRequest { count: 1, seed: 7 });
+    let other = png_bytes(&GenerateImagesRequest::new(FACES_MODEL, 1, 7));
     assert_ne!(other[0], first[0], "another seed gives another face");
 
     // Image i of a seed does not depend on how many were asked for.
-    let just_two = png_bytes(&GenerateFacesRequest { count: 2, seed: 20261128 });
+    let just_two = png_bytes(&GenerateImagesRequest::new(FACES_MODEL, 2, 20261128));
     assert_eq!(just_two[..], first[..2]);
 }
 
@@ -57,8 +57,9 @@ fn same_seed_gives_identical_bytes_and_other_seeds_differ() {
 fn generated_faces_are_images_not_noise() {
     // A crude but real check: neighbouring pixels of a face correlate strongly; white noise does not.
     let engine = Engine::open(common::installed_config());
-    let images = engine.generate_faces_now(&GenerateFacesRequest { count: 2, seed: 1 }).expect("generates");
-    for image in images {
+    let images = engine.generate_images_now(&GenerateImagesRequest::new(FACES_MODEL, 2, 1)).expect("generates");
+    for generated in images {
+        let image = generated.image;
         assert_eq!(image.dimensions(), (64, 64));
         let (mut same, mut total) = (0u32, 0u32);
         for y in 0..64 {

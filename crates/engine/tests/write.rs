@@ -56,7 +56,9 @@ fn a_write_job_streams_text_then_the_ranked_variants() {
                 assert_eq!(job_id, id);
                 break (done, outcome);
             }
-            other @ JobEvent::Image { .. } => panic!("a writing job sent {other:?}"),
+            other @ (JobEvent::Image { .. } | JobEvent::Restyled { .. } | JobEvent::FileWritten { .. }) => {
+                panic!("a writing job sent {other:?}")
+            }
         }
     };
     assert_eq!((done, outcome), (2, JobOutcome::Completed));

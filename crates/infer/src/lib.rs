@@ -3,13 +3,15 @@
 //!
 //! Every model goes through the same path: the [`manifest`] names its file and SHA-256, the
 //! [`registry`] verifies the file before the [`runtime`] opens it, and a pipeline (for now
-//! [`gan::FaceGenerator`], [`text::TextGenerator`]) owns the session. A session has one owner: its `run` takes `&mut`,
+//! [`gan::ImageGenerator`], [`restyle::ImageTranslator`], [`text::TextGenerator`]) owns the session. A session has one owner: its `run` takes `&mut`,
 //! so pipelines keep it behind a mutex and are loaded once, then kept warm.
 
+mod cancellable;
 pub mod error;
 pub mod gan;
 pub mod manifest;
 pub mod registry;
+pub mod restyle;
 pub mod runtime;
 pub mod text;
 

@@ -73,6 +73,7 @@ impl JobContext {
                 done: self.clock.done(),
                 total: self.clock.total(),
                 eta_ms: self.clock.eta_ms(),
+                rate: self.clock.rate(),
             });
         }
     }

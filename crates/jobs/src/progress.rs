@@ -47,6 +47,16 @@ impl ProgressClock {
         }
     }
 
+    /// Items per second at the mean pace so far; `None` before the first item.
+    pub fn rate(&self) -> Option<f32> {
+        self.rate_at(Instant::now())
+    }
+
+    fn rate_at(&self, now: Instant) -> Option<f32> {
+        let elapsed = now.duration_since(self.started).as_secs_f64();
+        (self.done > 0 && elapsed > 0.0).then(|| (f64::from(self.done) / elapsed) as f32)
+    }
+
     /// Milliseconds left at the mean pace so far; `None` before the first item.
     pub fn eta_ms(&self) -> Option<u32> {
         self.eta_ms_at(Instant::now())
@@ -75,6 +85,7 @@ mod tests {
         clock.advance_at(t0 + Duration::from_millis(200));
         // 2 items in 400 ms -> 200 ms each -> 8 left take 1600 ms.
         assert_eq!(clock.eta_ms_at(t0 + Duration::from_millis(400)), Some(1600));
+        assert_eq!(clock.rate_at(t0 + Duration::from_millis(400)), Some(5.0));
     }
 
     #[test]

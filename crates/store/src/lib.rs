@@ -141,7 +141,7 @@ mod tests {
         })
         .expect("add photo");
         let face = doc.allocate_layer_id();
-        let recipe = Recipe { model: "dcgan-faces".into(), seed: 42, index: 3 };
+        let recipe = Recipe::seeded("dcgan-faces", 42, 3);
         doc.apply(Edit::AddLayer {
             index: 1,
             layer: Layer::new(face, "face", LayerContent::Generated { asset: "assets/face-42-3.png".into(), recipe }),

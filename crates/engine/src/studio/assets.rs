@@ -18,6 +18,8 @@ use postcraft_core::{ErrorCode, IpcError};
 use postcraft_render::SourceImage;
 use sha2::{Digest, Sha256};
 
+use super::video_assets;
+
 /// The project folder's media folder.
 pub const ASSETS_DIR: &str = "assets";
 /// Largest side accepted (the biggest texture most GPUs take).
@@ -40,8 +42,12 @@ fn invalid(path: &Path, why: impl std::fmt::Display) -> IpcError {
     IpcError::new(ErrorCode::MediaInvalid, format!("{name} could not be opened as an image: {why}"))
 }
 
-/// Decodes an image file (PNG, JPEG, WebP, GIF's first frame, BMP) upright, with limits.
+/// Decodes an image file (PNG, JPEG, WebP, GIF's first frame, BMP) upright, with limits; for a
+/// video file, its first frame.
 pub fn decode(path: &Path) -> Result<RgbaImage, IpcError> {
+    if video_assets::is_video(path) {
+        return video_assets::poster(path);
+    }
     let bytes = read_bounded(path)?;
     decode_bytes(path, &bytes)
 }
@@ -74,6 +80,9 @@ fn decode_bytes(path: &Path, bytes: &[u8]) -> Result<RgbaImage, IpcError> {
 
 /// The pixel size of an image file, from its header (upright).
 pub fn dimensions(path: &Path) -> Result<(u32, u32), IpcError> {
+    if video_assets::is_video(path) {
+        return video_assets::dimensions(path);
+    }
     let reader =
         ImageReader::open(path).map_err(|e| invalid(path, e))?.with_guessed_format().map_err(|e| invalid(path, e))?;
     let mut decoder = reader.into_decoder().map_err(|e| invalid(path, e))?;
@@ -92,6 +101,13 @@ pub fn dimensions(path: &Path) -> Result<(u32, u32), IpcError> {
 /// Copies a readable image into the project's `assets/` folder, named after the original and
 /// its content hash (importing the same file twice reuses the copy). Returns the relative path.
 pub fn import(project: &Path, source: &Path) -> Result<(String, RgbaImage), IpcError> {
+    if video_assets::is_video(source) {
+        let stem = source.file_stem().map(|s| sanitize(&s.to_string_lossy())).unwrap_or_default();
+        let ext = source.extension().map(|e| sanitize(&e.to_string_lossy().to_ascii_lowercase())).unwrap_or_default();
+        let stem = if stem.is_empty() { "video".to_owned() } else { stem };
+        let (name, poster) = video_assets::import(&project.join(ASSETS_DIR), source, &stem, &ext)?;
+        return Ok((format!("{ASSETS_DIR}/{name}"), poster));
+    }
     let bytes = read_bounded(source)?;
     let image = decode_bytes(source, &bytes)?;
     let digest = hex::encode(&Sha256::digest(&bytes)[..6]);

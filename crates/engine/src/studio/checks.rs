@@ -281,10 +281,8 @@ mod tests {
     fn aspect_differs_when_exporting_elsewhere_and_generated_media_asks_for_a_label() {
         let mut post = Post::new("instagram-square");
         let mut layer = image_layer(1, 1.0);
-        layer.content = LayerContent::Generated {
-            asset: "assets/f.png".into(),
-            recipe: Recipe { model: "dcgan-faces".into(), seed: 1, index: 0 },
-        };
+        layer.content =
+            LayerContent::Generated { asset: "assets/f.png".into(), recipe: Recipe::seeded("dcgan-faces", 1, 0) };
         post.layers.push(layer);
         let sizes = HashMap::from([(LayerId(1), [64.0, 64.0])]);
         let checks = run(&post, "x-landscape", &sizes);

@@ -4,12 +4,13 @@
 //! the new [`ProjectView`]; the preview is fetched separately by revision and size, so the UI
 //! moves pixels through the custom scheme and the rest as small JSON.
 
-mod assets;
+pub(crate) mod assets;
 mod checks;
 mod export;
 mod renderer;
 mod scene;
 mod session;
+mod video_assets;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -266,7 +267,12 @@ impl Engine {
                 let id = session.allocate_layer_id();
                 let name =
                     Path::new(source).file_name().map_or_else(|| asset.clone(), |n| n.to_string_lossy().into_owned());
-                let mut layer = Layer::new(id, name, LayerContent::Image { asset: asset.clone() });
+                let content = if video_assets::is_video(Path::new(asset)) {
+                    LayerContent::Video { asset: asset.clone() }
+                } else {
+                    LayerContent::Image { asset: asset.clone() }
+                };
+                let mut layer = Layer::new(id, name, content);
                 layer.transform = transform;
                 edits.push(Edit::AddLayer { index, layer });
             }
@@ -275,16 +281,28 @@ impl Engine {
         Ok(ImportReport { view, imported: imported.into_iter().map(|(asset, _, _)| asset).collect(), failed })
     }
 
-    /// Adds an image of a face job to the post, saved into the project with its recipe.
+    /// Adds an image of a generation or restyle job to the post, saved into the project: a
+    /// generated image with its recipe, a restyled photo as a plain image.
     pub fn add_generated_layer(&self, request: AddGeneratedRequest) -> Result<ProjectView, IpcError> {
-        // 64 px is a thumbnail on a 1080 px post: the layer gets the 8x Catmull-Rom upscale the
-        // panel shows (deterministic, so the recipe still makes the same asset).
-        let (png, recipe) = self.media().png_with_recipe(request.job_id, request.index, 8)?;
+        let image = self.media().image(request.job_id, request.index)?;
+        // 64 px is a thumbnail on a 1080 px post: small GAN output gets the 8x Catmull-Rom upscale
+        // the panel shows (deterministic, so the recipe still makes the same asset).
+        let scale = if image.width().max(image.height()) <= 128 { 8 } else { 1 };
+        let png = self.media().png(request.job_id, request.index, scale)?;
+        let recipe = self.media().recipe(request.job_id, request.index)?;
         let dir = self.with_session(|session| Ok(session.dir().to_path_buf()))?;
-        let stem = format!("{}-seed{}-{}", recipe.model, recipe.seed, recipe.index);
-        let asset = assets::store_png(&dir, &stem, &png)?;
-        let content = LayerContent::Generated { asset, recipe: recipe.clone() };
-        let name = format!("Face {} (seed {})", recipe.index + 1, recipe.seed);
+        let (content, name) = match recipe {
+            Some(recipe) => {
+                let stem = format!("{}-seed{}-{}", recipe.model, recipe.seed, recipe.index);
+                let asset = assets::store_png(&dir, &stem, &png)?;
+                let name = format!("{} {} (seed {})", model_noun(&recipe.model), recipe.index + 1, recipe.seed);
+                (LayerContent::Generated { asset, recipe }, name)
+            }
+            None => {
+                let asset = assets::store_png(&dir, &format!("restyled-{}", request.job_id.0), &png)?;
+                (LayerContent::Image { asset }, "Restyled photo".to_owned())
+            }
+        };
         self.studio().session.lock().as_mut().map(ProjectSession::refresh_media);
         self.add_layer(AddLayerRequest { content, name: Some(name), at: None })
     }
@@ -479,16 +497,20 @@ impl Engine {
                 LayerContent::Shape { width, height, .. } => {
                     sizes.insert(layer.id, [*width, *height]);
                 }
-                LayerContent::Video { asset } => media_problems.push(PresetCheck {
-                    id: "video".into(),
-                    level: CheckLevel::Warning,
-                    message: format!(
-                        "“{}” ({asset}) is a video: video layers are kept but not drawn or exported yet",
-                        layer.name
-                    ),
-                    layer: Some(layer.id),
-                }),
-                LayerContent::Image { asset } | LayerContent::Generated { asset, .. } => {
+                LayerContent::Image { asset }
+                | LayerContent::Generated { asset, .. }
+                | LayerContent::Video { asset } => {
+                    if matches!(layer.content, LayerContent::Video { .. }) {
+                        media_problems.push(PresetCheck {
+                            id: "video".into(),
+                            level: CheckLevel::Warning,
+                            message: format!(
+                                "“{}” ({asset}) is a video: the canvas and still exports show its first frame",
+                                layer.name
+                            ),
+                            layer: Some(layer.id),
+                        });
+                    }
                     match assets::dimensions(&session.dir().join(asset)) {
                         Ok((w, h)) => {
                             let (cw, ch) = layer.crop.map_or((1.0, 1.0), |c| (c.width, c.height));
@@ -586,4 +608,13 @@ fn fit(post: &Post, [w, h]: [f32; 2], at: Option<[f32; 2]>) -> Result<Transform,
 /// A preview frame's view of the whole canvas (for tests and benchmarks).
 pub fn canvas_view(post: &Post) -> Result<View, IpcError> {
     scene::full_view(post)
+}
+
+/// What a generator's images are called in layer names.
+fn model_noun(model: &str) -> &'static str {
+    match model {
+        crate::FACES_MODEL => "Face",
+        crate::STICKERS_MODEL => "Sticker",
+        _ => "Image",
+    }
 }

@@ -93,7 +93,8 @@ pub fn build(post: &Post, project: &Path, assets: &AssetCache) -> Result<BuiltSc
     let mut skipped = Vec::new();
     for layer in post.layers.iter().filter(|l| l.visible && l.opacity > 0.0) {
         let content = match &layer.content {
-            LayerContent::Image { asset } | LayerContent::Generated { asset, .. } => {
+            // A video layer shows its first frame (the asset cache decodes the poster).
+            LayerContent::Image { asset } | LayerContent::Generated { asset, .. } | LayerContent::Video { asset } => {
                 match assets.get(&project.join(asset)) {
                     Ok(image) => SceneContent::Image(image),
                     Err(error) => {
@@ -101,15 +102,6 @@ pub fn build(post: &Post, project: &Path, assets: &AssetCache) -> Result<BuiltSc
                         continue;
                     }
                 }
-            }
-            LayerContent::Video { asset } => {
-                skipped.push(Skipped {
-                    layer: layer.id,
-                    reason: format!(
-                        "{asset}: video layers are not drawn in the preview yet (video comes with the Restyle tool)"
-                    ),
-                });
-                continue;
             }
             LayerContent::Text { text, font_size, color, wrap_width } => {
                 SceneContent::Text { text: text.clone(), font_size: *font_size, color: *color, wrap_width: *wrap_width }

@@ -7,10 +7,8 @@
 //! run in progress, so it takes effect within one token.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Instant;
 
-use ort::session::RunOptions;
 use postcraft_jobs::CancelToken;
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +16,7 @@ use super::chat::{ChatTemplate, Message, Role};
 use super::decoder::DecoderGraph;
 use super::sampler::{Sampler, SamplingParams};
 use super::tokenizer::{StreamDecoder, TextTokenizer};
+use crate::cancellable::terminating_options;
 use crate::manifest::ModelSpec;
 use crate::runtime::SessionOptions;
 use crate::{InferError, Runtime};
@@ -311,15 +310,7 @@ impl TextGenerator {
         let max_tokens = request.max_tokens.min(self.config.context_length - prompt.len());
         on_event(TextEvent::PromptRead { tokens: prompt.len() });
 
-        let options = Arc::new(RunOptions::new().map_err(|e| bad(e.to_string()))?);
-        let _terminate_on_cancel = cancel.map(|token| {
-            let options = Arc::clone(&options);
-            token.on_cancel(move || {
-                if let Err(error) = options.terminate() {
-                    tracing::warn!("could not terminate a model run: {error}");
-                }
-            })
-        });
+        let (options, _terminate_on_cancel) = terminating_options(cancel)?;
         let cancelled = || cancel.is_some_and(CancelToken::is_cancelled);
         let run = |tokens: &[u32], cache| {
             self.graph

@@ -71,15 +71,131 @@ runtime: RuntimeStatus,
  */
 models: Array<ModelStatus>, };
 
-export type GenerateFacesRequest = { 
+export type Upscale = { 
 /**
- * How many images, 1 to [`GenerateFacesRequest::MAX_COUNT`].
+ * Target size of the longer side, in pixels.
+ */
+longest: number, 
+/**
+ * Sharpening, 0 (none) to 1.
+ */
+sharpen: number, };
+
+export type VaryRequest = { 
+/**
+ * The image's index within its seed.
+ */
+index: number, 
+/**
+ * 0 (the same image) to 1 (unrelated); the UI's "subtle" is 0.2, "strong" 0.5.
+ */
+strength: number, };
+
+export type GenerateImagesRequest = { 
+/**
+ * Manifest id of the generator (`dcgan-faces` when absent, as before models were choosable).
+ */
+model?: string, 
+/**
+ * How many images, 1 to [`GenerateImagesRequest::MAX_COUNT`].
  */
 count: number, 
 /**
  * The random seed; each image `i` uses the latent drawn for `(seed, i)`.
  */
-seed: number, };
+seed: number, 
+/**
+ * Variations of one image instead of new images: image `i` is variation `i` of it.
+ */
+vary?: VaryRequest, 
+/**
+ * Resample the result to post size.
+ */
+upscale?: Upscale, };
+
+export type RestyleImageRequest = { 
+/**
+ * The photo's path.
+ */
+input: string, 
+/**
+ * Manifest id of an `image-to-image` model.
+ */
+model?: string, 
+/**
+ * 0 (the original) to 1 (fully restyled): the result is blended with the original.
+ */
+strength: number, };
+
+export type RestyleVideoRequest = { 
+/**
+ * The clip's path (MP4, WebM, MOV, GIF).
+ */
+input: string, 
+/**
+ * Where the MP4 goes (written to a temporary file, renamed there when complete).
+ */
+output: string, 
+/**
+ * Manifest id of an `image-to-image` model.
+ */
+model?: string, 
+/**
+ * 0 (the original) to 1 (fully restyled).
+ */
+strength: number, 
+/**
+ * 0 (off) to 0.95: how much still areas keep the previous frame's look (against flicker).
+ */
+smoothing: number, };
+
+export type AnimationFormat = "gif" | "mp4";
+
+export type InterpolateRequest = { 
+/**
+ * Manifest id of an `image-gan` model.
+ */
+model: string, 
+/**
+ * First image: seed.
+ */
+fromSeed: number, 
+/**
+ * First image: index within its seed.
+ */
+fromIndex: number, 
+/**
+ * Last image: seed.
+ */
+toSeed: number, 
+/**
+ * Last image: index within its seed.
+ */
+toIndex: number, 
+/**
+ * Frames, first and last included (2 to [`InterpolateRequest::MAX_FRAMES`]).
+ */
+frames: number, 
+/**
+ * Frames per second.
+ */
+fps: number, 
+/**
+ * Play forwards then backwards, so the loop has no jump.
+ */
+pingPong: boolean, 
+/**
+ * GIF or MP4.
+ */
+format: AnimationFormat, 
+/**
+ * Where the file goes.
+ */
+output: string, 
+/**
+ * Resample the frames to post size.
+ */
+upscale?: Upscale, };
 
 export type JobOutcome = { "state": "completed" } | { "state": "cancelled" } | { "state": "failed", 
 /**
@@ -276,7 +392,11 @@ total: number,
 /**
  * Estimated milliseconds left, once at least one item is done.
  */
-etaMs: number | null, } | { "event": "image", 
+etaMs: number | null, 
+/**
+ * Items per second so far (frames per second for video), once one is done.
+ */
+rate?: number, } | { "event": "image", 
 /**
  * Its id.
  */
@@ -296,7 +416,51 @@ width: number,
 /**
  * The image's own height in pixels.
  */
-height: number, } | { "event": "textDelta", 
+height: number, } | { "event": "restyled", 
+/**
+ * Its id.
+ */
+jobId: JobId, 
+/**
+ * The result's PNG.
+ */
+url: string, 
+/**
+ * The original's PNG, at the same size.
+ */
+originalUrl: string, 
+/**
+ * Width in pixels.
+ */
+width: number, 
+/**
+ * Height in pixels.
+ */
+height: number, } | { "event": "fileWritten", 
+/**
+ * Its id.
+ */
+jobId: JobId, 
+/**
+ * Absolute path.
+ */
+path: string, 
+/**
+ * Frame width in pixels.
+ */
+width: number, 
+/**
+ * Frame height in pixels.
+ */
+height: number, 
+/**
+ * Frames written.
+ */
+frames: number, 
+/**
+ * Whether it has a sound track.
+ */
+hasAudio: boolean, } | { "event": "textDelta", 
 /**
  * Its id.
  */
@@ -402,11 +566,39 @@ vignette: number, };
 
 export type ShapeKind = "rectangle" | "ellipse";
 
+export type Variation = { 
+/**
+ * Which variation (each draws its own noise).
+ */
+number: number, 
+/**
+ * 0 (the same) to 1 (unrelated).
+ */
+strength: number, };
+
+export type LatentBlend = { 
+/**
+ * The other seed.
+ */
+to_seed: number, 
+/**
+ * The other image's index.
+ */
+to_index: number, 
+/**
+ * Position: 0 is this recipe's image, 1 the other.
+ */
+t: number, };
+
 export type Recipe = { 
 /**
  * Manifest id of the model.
  */
 model: string, 
+/**
+ * SHA-256 of the model file that made it (empty in recipes older than this field).
+ */
+model_sha256?: string, 
 /**
  * The seed.
  */
@@ -414,7 +606,19 @@ seed: number,
 /**
  * The item's index within the seed's sequence.
  */
-index: number, };
+index: number, 
+/**
+ * A variation of that latent.
+ */
+variation?: Variation, 
+/**
+ * A point between that latent and another seed's.
+ */
+between?: LatentBlend, 
+/**
+ * The resampling to post size.
+ */
+upscale?: Upscale, };
 
 export type LayerContent = { "type": "image", 
 /**

@@ -1,0 +1,36 @@
+//! The Image and Restyle tools: GAN generation (by seed, variations, interpolations into
+//! animations, upscaling) and restyling of photos and clips with image-to-image models.
+
+mod animate;
+mod generate;
+mod restyle;
+mod video;
+
+pub use animate::AnimationReport;
+pub use generate::GeneratedImage;
+pub use restyle::{RESTYLE_TILE, plan_for, restyle_planar, restyle_rgba_image};
+pub use video::{Translator, VideoOptions, VideoProgress, VideoReport};
+
+use postcraft_core::{ErrorCode, IpcError};
+use postcraft_jobs::JobFailure;
+use postcraft_media::MediaError;
+
+/// A media error as the UI sees it: ffmpeg missing or failing is an I/O problem of the set-up,
+/// a file ffmpeg cannot read is invalid media.
+pub(crate) fn media_error(error: MediaError) -> JobFailure {
+    match error {
+        MediaError::Cancelled => JobFailure::Cancelled,
+        MediaError::Malformed { .. } | MediaError::UnsupportedSize { .. } => {
+            JobFailure::Failed(IpcError::new(ErrorCode::MediaInvalid, error.to_string()))
+        }
+        other => JobFailure::Failed(IpcError::new(ErrorCode::Io, other.to_string())),
+    }
+}
+
+/// A job failure outside a job (the `_now` calls, which have no cancel token).
+pub(crate) fn failure_to_error(failure: JobFailure) -> IpcError {
+    match failure {
+        JobFailure::Failed(error) => error,
+        JobFailure::Cancelled => IpcError::new(ErrorCode::Internal, "stopped without a cancel request"),
+    }
+}

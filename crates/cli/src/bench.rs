@@ -5,9 +5,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Subcommand;
+use postcraft_engine::images::{ModelSource, RESTYLE_TILE, VideoOptions, plan_for, restyle_planar, video_workers};
 use postcraft_engine::{Engine, FACES_MODEL, IpcError};
 use postcraft_infer::SessionOptions;
 use postcraft_infer::gan::ImageGenerator;
+use postcraft_vision::PlanarImage;
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
@@ -26,11 +28,137 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Time photo restyling (milliseconds a frame) at square sizes, tiled as the app does.
+    Restyle {
+        /// Manifest id of the image-to-image model.
+        #[arg(long, default_value = "restyle-cartoon")]
+        model: String,
+        /// Frame sides in pixels.
+        #[arg(long, value_delimiter = ',', default_value = "256,512,1080")]
+        sizes: Vec<usize>,
+        /// ONNX Runtime intra-op threads.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Timed runs per size (after one warm-up run).
+        #[arg(long, default_value_t = 5)]
+        iters: usize,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restyle one clip with the pipelined engine and with the sequential baseline (decode all,
+    /// restyle all, encode all), same model and threads; print frames per second of each.
+    Video {
+        /// The clip.
+        clip: std::path::PathBuf,
+        /// Manifest id of the image-to-image model.
+        #[arg(long, default_value = "restyle-cartoon")]
+        model: String,
+        /// ONNX Runtime intra-op threads.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(engine: &Engine, command: BenchCommand) -> anyhow::Result<ExitCode> {
-    let BenchCommand::Dcgan { batch, threads, iters, json } = command;
-    let ipc = |e: IpcError| anyhow::anyhow!("{} ({})", e.message, e.code);
+    match command {
+        BenchCommand::Dcgan { batch, threads, iters, json } => dcgan(engine, batch, threads, iters, json),
+        BenchCommand::Restyle { model, sizes, threads, iters, json } => {
+            restyle(engine, &model, &sizes, threads, iters, json)
+        }
+        BenchCommand::Video { clip, model, threads, json } => video(engine, &clip, &model, threads, json),
+    }
+}
+
+fn ipc(e: IpcError) -> anyhow::Error {
+    anyhow::anyhow!("{} ({})", e.message, e.code)
+}
+
+fn restyle(
+    engine: &Engine,
+    model: &str,
+    sizes: &[usize],
+    threads: usize,
+    iters: usize,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let translator = engine.image_translator_with(model, threads).map_err(ipc)?;
+    let plan_of = |_: usize| plan_for(&translator, RESTYLE_TILE);
+    let mut rows = Vec::new();
+    for &size in sizes {
+        let data = (0..3 * size * size).map(|i| ((i * 2_654_435_761) % 1000) as f32 / 1000.0).collect();
+        let picture = PlanarImage { width: size, height: size, data };
+        let plan = plan_of(size);
+        let tiles = plan.windows(size, size).len();
+        restyle_planar(&translator, &picture, 1.0, &plan, None, |_, _| {}).map_err(|e| ipc(e.into()))?;
+        let mut times = Vec::new();
+        for _ in 0..iters.max(1) {
+            let start = Instant::now();
+            restyle_planar(&translator, &picture, 1.0, &plan, None, |_, _| {}).map_err(|e| ipc(e.into()))?;
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        rows.push(serde_json::json!({ "size": size, "tiles": tiles, "median_ms": times[times.len() / 2] }));
+    }
+    if json {
+        println!("{}", serde_json::json!({ "model": model, "threads": threads, "sizes": rows }));
+    } else {
+        for row in &rows {
+            println!(
+                "restyle {}x{} ({} tiles): {:.1} ms a frame",
+                row["size"], row["size"], row["tiles"], row["median_ms"]
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn video(engine: &Engine, clip: &std::path::Path, model: &str, threads: usize, json: bool) -> anyhow::Result<ExitCode> {
+    // The same inference threads for both: the baseline runs one session with all of them, the
+    // engine one single-threaded session per thread.
+    let baseline = engine.translator_sessions(ModelSource::Listed(model), 1, threads).map_err(ipc)?;
+    let (workers, each) = video_workers(threads);
+    let parallel = engine.translator_sessions(ModelSource::Listed(model), workers, each).map_err(ipc)?;
+    let dir = tempfile::tempdir()?;
+    let mut results = Vec::new();
+    // Sequential first, then pipelined, then both again: the second pass is the one reported,
+    // with the page cache and the model equally warm for both.
+    for pass in 0..2 {
+        for sequential in [true, false] {
+            let options = VideoOptions { strength: 1.0, smoothing: 0.5, sequential, tile: RESTYLE_TILE };
+            let out = dir.path().join(format!("{pass}-{sequential}.mp4"));
+            let start = Instant::now();
+            let translators = if sequential { &baseline } else { &parallel };
+            let report =
+                engine.restyle_video_with(translators, clip, &out, &options, None, &mut |_| {}).map_err(ipc)?;
+            let seconds = start.elapsed().as_secs_f64();
+            if pass == 1 {
+                results.push((sequential, report.frames, seconds));
+            }
+        }
+    }
+    let fps = |sequential: bool| {
+        results.iter().find(|r| r.0 == sequential).map_or(0.0, |(_, frames, seconds)| f64::from(*frames) / seconds)
+    };
+    let (sequential, pipelined) = (fps(true), fps(false));
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({ "threads": threads, "sequential_fps": sequential, "pipelined_fps": pipelined, "speedup": pipelined / sequential })
+        );
+    } else {
+        println!(
+            "video restyle, {threads} threads: pipelined {pipelined:.2} frames/s, sequential {sequential:.2} frames/s ({:.2}x)",
+            pipelined / sequential
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn dcgan(engine: &Engine, batch: usize, threads: usize, iters: usize, json: bool) -> anyhow::Result<ExitCode> {
     let registry = engine.registry().map_err(ipc)?;
     let (spec, path) = registry.verify(FACES_MODEL).map_err(|e| ipc(e.into()))?;
     let runtime = engine.runtime().map_err(ipc)?;

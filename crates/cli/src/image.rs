@@ -9,7 +9,7 @@ use clap::Subcommand;
 use postcraft_core::image_ipc::{AnimationFormat, DEFAULT_RESTYLE_MODEL, InterpolateRequest};
 use postcraft_core::ipc::{GenerateImagesRequest, VaryRequest};
 use postcraft_core::post::Upscale;
-use postcraft_engine::images::{RESTYLE_TILE, VideoOptions, VideoProgress};
+use postcraft_engine::images::{ModelSource, RESTYLE_TILE, VideoOptions, VideoProgress, video_workers};
 use postcraft_engine::{Engine, FACES_MODEL, STICKERS_MODEL, encode_png_rgba, encode_png_with_recipe};
 
 use crate::anyhow_ipc;
@@ -123,7 +123,8 @@ pub enum VideoCommand {
         /// benchmark) instead of running the three at once.
         #[arg(long)]
         sequential: bool,
-        /// Inference threads (0: one per core).
+        /// Inference threads (0: one per core): one model session per thread restyles frames in
+        /// parallel (the sequential baseline runs one session with all of them).
         #[arg(long, default_value_t = 0)]
         threads: usize,
     },
@@ -156,6 +157,13 @@ pub struct RestyleModelArgs {
 }
 
 impl RestyleModelArgs {
+    fn source(&self) -> ModelSource<'_> {
+        match &self.model_file {
+            Some(file) => ModelSource::File(file),
+            None => ModelSource::Listed(&self.model),
+        }
+    }
+
     fn translator(&self, engine: &Engine, threads: usize) -> anyhow::Result<postcraft_engine::images::Translator> {
         let translator = match &self.model_file {
             Some(file) => engine.image_translator_from_file(file).map(postcraft_engine::images::Translator::Owned),
@@ -254,11 +262,12 @@ pub fn image(engine: &Engine, command: ImageCommand) -> anyhow::Result<ExitCode>
 
 pub fn video(engine: &Engine, command: VideoCommand) -> anyhow::Result<ExitCode> {
     let VideoCommand::Restyle { input, output, model, strength, smoothing, sequential, threads } = command;
-    let translator = model.translator(engine, threads)?;
+    let (workers, threads_each) = if sequential { (1, threads) } else { video_workers(threads) };
+    let translators = engine.translator_sessions(model.source(), workers, threads_each).map_err(anyhow_ipc)?;
     let options = VideoOptions { strength, smoothing, sequential, tile: RESTYLE_TILE };
     let mut stderr = std::io::stderr();
     let report = engine
-        .restyle_video_with(&translator, &input, &output, &options, None, &mut |p: VideoProgress| {
+        .restyle_video_with(&translators, &input, &output, &options, None, &mut |p: VideoProgress| {
             let eta = p.eta_secs.map_or_else(String::new, |s| format!(", {s:.0} s left"));
             let _ = write!(stderr, "\rframe {}/{} ({:.1} frames/s{eta})   ", p.done, p.total, p.frames_per_sec);
         })

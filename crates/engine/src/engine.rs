@@ -155,8 +155,15 @@ impl Engine {
     /// image in, one image out), through the same code as the shipped restylers. Not verified
     /// by hash (it is not in the manifest) and not kept.
     pub fn image_translator_from_file(&self, model: &Path) -> Result<ImageTranslator, IpcError> {
+        self.image_translator_from_file_with(model, self.config.session.intra_threads)
+    }
+
+    /// [`Engine::image_translator_from_file`] with exactly `threads` intra-op threads (0: ONNX
+    /// Runtime's choice).
+    pub fn image_translator_from_file_with(&self, model: &Path, threads: usize) -> Result<ImageTranslator, IpcError> {
         let runtime = self.runtime()?;
-        Ok(ImageTranslator::load_unlisted(&runtime, model, self.config.session)?)
+        let options = postcraft_infer::SessionOptions { intra_threads: threads };
+        Ok(ImageTranslator::load_unlisted(&runtime, model, options)?)
     }
 
     /// A fresh session of image-to-image model `id` with exactly `threads` intra-op threads, not

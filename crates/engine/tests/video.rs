@@ -9,7 +9,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 use postcraft_core::image_ipc::RestyleVideoRequest;
-use postcraft_engine::images::{RESTYLE_TILE, VideoOptions};
+use postcraft_engine::images::{ModelSource, RESTYLE_TILE, VideoOptions};
 use postcraft_engine::{Engine, ErrorCode, JobEvent, JobOutcome};
 
 /// A 2-second test clip made by ffmpeg's own generators (25 frames/s: 50 frames).
@@ -43,14 +43,15 @@ fn options() -> VideoOptions {
 #[test]
 fn a_two_second_clip_restyles_with_every_frame_and_its_sound() {
     let engine = Engine::open(common::installed_config());
-    let translator = engine.image_translator("restyle-cartoon").expect("loads");
+    // Two workers, as on a 2-core machine: frames are restyled in parallel and put back in order.
+    let translators = engine.translator_sessions(ModelSource::Listed("restyle-cartoon"), 2, 1).expect("loads");
     let dir = tempfile::tempdir().expect("temp dir");
     let input = dir.path().join("clip.mp4");
     make_clip(&input, "160x120", true);
     let output = dir.path().join("restyled.mp4");
     let mut updates = 0;
     let report = engine
-        .restyle_video_with(&translator, &input, &output, &options(), None, &mut |p| {
+        .restyle_video_with(&translators, &input, &output, &options(), None, &mut |p| {
             assert!(p.done <= p.total && p.total == 50);
             updates += 1;
         })
@@ -86,7 +87,7 @@ fn a_two_second_clip_restyles_with_every_frame_and_its_sound() {
 #[test]
 fn the_sequential_baseline_writes_the_same_frame_count_and_a_silent_clip_stays_silent() {
     let engine = Engine::open(common::installed_config());
-    let translator = engine.image_translator("restyle-photo").expect("loads");
+    let translators = engine.translator_sessions(ModelSource::Listed("restyle-photo"), 1, 2).expect("loads");
     let dir = tempfile::tempdir().expect("temp dir");
     let input = dir.path().join("clip.webm");
     let status = Command::new("ffmpeg")
@@ -97,7 +98,7 @@ fn the_sequential_baseline_writes_the_same_frame_count_and_a_silent_clip_stays_s
     assert!(status.success());
     let output = dir.path().join("out.mp4");
     let options = VideoOptions { sequential: true, ..options() };
-    let report = engine.restyle_video_with(&translator, &input, &output, &options, None, &mut |_| {}).expect("runs");
+    let report = engine.restyle_video_with(&translators, &input, &output, &options, None, &mut |_| {}).expect("runs");
     assert_eq!((report.frames, report.has_audio), (50, false));
     let streams = streams(&output);
     assert_eq!(streams.len(), 1, "no audio stream is invented");
@@ -165,9 +166,9 @@ fn a_malformed_clip_is_refused_in_words_before_any_job() {
     make_clip(&truncated, "160x120", false);
     let bytes = std::fs::read(&truncated).expect("reads");
     std::fs::write(&truncated, &bytes[..bytes.len() / 3]).expect("writes");
-    let translator = engine.image_translator("restyle-cartoon").expect("loads");
+    let translators = engine.translator_sessions(ModelSource::Listed("restyle-cartoon"), 2, 1).expect("loads");
     let result =
-        engine.restyle_video_with(&translator, &truncated, &dir.path().join("t.mp4"), &options(), None, &mut |_| {});
+        engine.restyle_video_with(&translators, &truncated, &dir.path().join("t.mp4"), &options(), None, &mut |_| {});
     let error = result.expect_err("a truncated clip is refused");
     assert_eq!(error.code, ErrorCode::MediaInvalid, "{}", error.message);
 

@@ -45,6 +45,7 @@
 mod error;
 mod frame;
 mod locate;
+mod parallel;
 mod pipeline;
 mod probe;
 mod process;
@@ -54,6 +55,7 @@ mod writer;
 pub use error::{MediaError, ProcessError};
 pub use frame::Frame;
 pub use locate::{FFMPEG_ENV, FFPROBE_ENV, Ffmpeg};
+pub use parallel::run_parallel;
 pub use pipeline::{PipelineOptions, PipelineStats, Progress, run_pipelined, run_sequential};
 pub use probe::{MAX_PIXELS, Rational, VideoInfo, probe};
 pub use reader::FrameReader;

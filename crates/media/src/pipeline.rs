@@ -69,7 +69,7 @@ impl<'a> PipelineOptions<'a> {
         self
     }
 
-    fn cancelled(&self) -> bool {
+    pub(crate) fn cancelled(&self) -> bool {
         self.is_cancelled.is_some_and(|is_cancelled| is_cancelled())
     }
 }
@@ -171,7 +171,7 @@ pub fn run_pipelined(
             .map_err(|source| MediaError::Thread { stage: "encode", source })?;
         let decoder = std::thread::Builder::new()
             .name("media-decode".to_owned())
-            .spawn_scoped(scope, move || decode_stage(reader, (width, height), decoded_tx, recycle_rx, shared));
+            .spawn_scoped(scope, move || decode_stage(reader, (width, height), decoded_tx, recycle_rx, shared, |f| f));
         let decoder = match decoder {
             Ok(handle) => Some(handle),
             // The closure (and its sender) is gone, so the loop below ends at once.
@@ -283,23 +283,23 @@ pub fn run_sequential(
 
 /// The state the three stages share: a stop flag each checks per frame, and the first error.
 #[derive(Debug, Default)]
-struct Shared {
+pub(crate) struct Shared {
     stop: AtomicBool,
     first_error: Mutex<Option<MediaError>>,
 }
 
 impl Shared {
     /// Records `err` unless an earlier stage failed first, and tells every stage to stop.
-    fn fail(&self, err: MediaError) {
+    pub(crate) fn fail(&self, err: MediaError) {
         self.first_error.lock().get_or_insert(err);
         self.stop.store(true, Ordering::SeqCst);
     }
 
-    fn stopped(&self) -> bool {
+    pub(crate) fn stopped(&self) -> bool {
         self.stop.load(Ordering::SeqCst)
     }
 
-    fn take_error(&self) -> Option<MediaError> {
+    pub(crate) fn take_error(&self) -> Option<MediaError> {
         self.first_error.lock().take()
     }
 }
@@ -307,12 +307,13 @@ impl Shared {
 /// Decode thread: reads frames into recycled buffers and sends them on, until the video ends,
 /// the next stage hangs up, or a stage failed. Dropping the reader at the end kills ffmpeg if it
 /// is still running. Returns the time spent reading.
-fn decode_stage(
+pub(crate) fn decode_stage<T: Send>(
     mut reader: FrameReader,
     (width, height): (u32, u32),
-    decoded: SyncSender<Frame>,
+    decoded: SyncSender<T>,
     recycled: Receiver<Frame>,
     shared: &Shared,
+    mut wrap: impl FnMut(Frame) -> T,
 ) -> Duration {
     let mut busy = Duration::ZERO;
     while !shared.stopped() {
@@ -327,7 +328,7 @@ fn decode_stage(
             }
         }
         busy += work.elapsed();
-        if decoded.send(frame).is_err() {
+        if decoded.send(wrap(frame)).is_err() {
             break;
         }
     }
@@ -336,7 +337,7 @@ fn decode_stage(
 
 /// Encode thread: writes frames in the order they come until the calling thread hangs up or a
 /// stage failed, returning the writer (finished or aborted by the caller) and the time spent.
-fn encode_stage(
+pub(crate) fn encode_stage(
     mut writer: FrameWriter,
     processed: Receiver<Frame>,
     recycle: SyncSender<Frame>,
@@ -361,12 +362,12 @@ fn encode_stage(
 
 /// Joins a stage; a panic in it is re-raised on the calling thread (after the other stages
 /// ended, since the scope joins them), as a panic in `process` would be.
-fn join_or_resume<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+pub(crate) fn join_or_resume<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
     handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// A `process` callback cannot change a frame's size, so both ends must agree on it up front.
-fn check_sizes(reader: &FrameReader, writer: &FrameWriter) -> Result<(), MediaError> {
+pub(crate) fn check_sizes(reader: &FrameReader, writer: &FrameWriter) -> Result<(), MediaError> {
     let decoded = (reader.info().width, reader.info().height);
     if decoded != writer.size() {
         let (width, height) = writer.size();
@@ -378,7 +379,7 @@ fn check_sizes(reader: &FrameReader, writer: &FrameWriter) -> Result<(), MediaEr
 }
 
 /// Throttles progress reports to one per interval, plus a final one.
-struct ProgressReporter<'a> {
+pub(crate) struct ProgressReporter<'a> {
     total: u64,
     interval: Duration,
     started: Instant,
@@ -387,12 +388,17 @@ struct ProgressReporter<'a> {
 }
 
 impl<'a> ProgressReporter<'a> {
-    fn new(total: u64, interval: Duration, started: Instant, callback: Option<&'a mut dyn FnMut(Progress)>) -> Self {
+    pub(crate) fn new(
+        total: u64,
+        interval: Duration,
+        started: Instant,
+        callback: Option<&'a mut dyn FnMut(Progress)>,
+    ) -> Self {
         Self { total, interval, started, last: None, callback }
     }
 
     /// Reports `done` if the last report is at least an interval old (or there was none).
-    fn tick(&mut self, done: u64) {
+    pub(crate) fn tick(&mut self, done: u64) {
         let now = Instant::now();
         if self.callback.is_some() && self.last.is_none_or(|last| now.duration_since(last) >= self.interval) {
             self.last = Some(now);
@@ -402,7 +408,7 @@ impl<'a> ProgressReporter<'a> {
 
     /// The report at the end, whatever the throttle says. The total becomes what was done: a
     /// file whose header promised more frames than it held is still complete now.
-    fn finish(&mut self, done: u64) {
+    pub(crate) fn finish(&mut self, done: u64) {
         self.total = done;
         self.report(done, Instant::now());
     }

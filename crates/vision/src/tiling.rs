@@ -83,17 +83,23 @@ impl TilePlan {
             .collect()
     }
 
-    /// Window starts and sizes along one axis of `len` pixels.
+    /// Window starts and sizes along one axis of `len` pixels: the fewest windows of at most
+    /// `tile` pixels that cover it with the overlap, all of one size, so no run is spent on a
+    /// mostly-mirrored window (a 640 px frame is two 352 px windows, not two of 512).
     fn axis(&self, len: usize, tile: usize) -> Vec<(usize, usize)> {
         if len <= tile {
             let size = if self.fixed { tile } else { round_up(len, self.multiple) };
             return vec![(0, size)];
         }
-        let stride = ((tile - self.overlap.min(tile - 1)) / self.multiple * self.multiple).max(self.multiple);
-        let last = round_up(len - tile, self.multiple);
-        let mut starts: Vec<usize> = (0..).map(|i| i * stride).take_while(|s| *s < last).collect();
+        let overlap = self.overlap.min(tile / 2);
+        let count = (len - overlap).div_ceil(tile - overlap);
+        let size =
+            if self.fixed { tile } else { round_up((len + (count - 1) * overlap).div_ceil(count), self.multiple) };
+        let stride = ((size - overlap) / self.multiple * self.multiple).max(self.multiple);
+        let last = round_up(len - size, self.multiple);
+        let mut starts: Vec<usize> = (0..count - 1).map(|i| i * stride).filter(|s| *s < last).collect();
         starts.push(last);
-        starts.into_iter().map(|s| (s, tile)).collect()
+        starts.into_iter().map(|s| (s, size)).collect()
     }
 }
 
@@ -215,7 +221,11 @@ mod tests {
     fn windows_cover_the_image_on_the_multiple_grid() {
         let plan = TilePlan::dynamic(128, 4, 16);
         let windows = plan.windows(300, 130);
-        assert!(windows.iter().all(|w| w.x % 4 == 0 && w.y % 4 == 0 && w.width == 128 && w.height == 128));
+        assert!(windows.iter().all(|w| w.x % 4 == 0 && w.y % 4 == 0 && w.width <= 128 && w.height <= 128));
+        assert!(windows.iter().all(|w| w.width % 4 == 0 && w.height % 4 == 0));
+        // balanced: 300 px is 3 windows of 112, 130 px 2 of 76 (not 3 x 2 windows of 128)
+        assert_eq!(windows.len(), 6);
+        assert_eq!((windows[0].width, windows[0].height), (112, 76));
         assert!(windows.iter().any(|w| w.x + w.width >= 300) && windows.iter().any(|w| w.y + w.height >= 130));
         // a small image is one window, rounded up to the multiple
         assert_eq!(plan.windows(50, 30), vec![Window { x: 0, y: 0, width: 52, height: 32 }]);

@@ -1,9 +1,12 @@
 //! "Restyle video": every frame of a clip through an image-to-image model, with temporal
 //! smoothing, into an H.264 MP4 that keeps the clip's sound.
 //!
-//! Decoding, inference and encoding run at once on three threads (`postcraft-media`'s
-//! pipeline): ffmpeg decodes the next frames and x264 encodes the previous ones while the model
-//! works, so the clip takes about as long as its slowest stage instead of the sum of all three.
+//! Decoding, inference and encoding run at once (`postcraft-media`'s parallel pipeline): ffmpeg
+//! decodes the next frames and x264 encodes the previous ones while the model works, and the
+//! model runs on several frames at once, one session per worker with a share of the threads
+//! (several single-threaded runs use the cores better than one run split across them: small
+//! convolutions do not divide well). Temporal smoothing needs the previous frame, so it runs
+//! after the frames are put back in order.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -74,7 +77,41 @@ impl std::ops::Deref for Translator {
     }
 }
 
+/// Which image-to-image model: one of the manifest's, or a user's file.
+#[derive(Debug, Clone, Copy)]
+pub enum ModelSource<'a> {
+    /// A manifest id (verified by hash).
+    Listed(&'a str),
+    /// A CycleGAN / AnimeGAN-style ONNX file.
+    File(&'a Path),
+}
+
+/// How many model sessions a video restyle runs in parallel for `threads` inference threads
+/// (0: one per core), and the threads each gets: one session per thread, at most four (beyond
+/// that the frames in flight cost memory for little gain).
+pub fn video_workers(threads: usize) -> (usize, usize) {
+    let threads = if threads == 0 { std::thread::available_parallelism().map_or(2, usize::from) } else { threads };
+    let workers = threads.clamp(1, 4);
+    (workers, (threads / workers).max(1))
+}
+
 impl Engine {
+    /// `count` fresh sessions of a model with `threads` intra-op threads each: the workers of a
+    /// video restyle (not kept warm: they are cheap to open, a few MB).
+    pub fn translator_sessions(
+        &self,
+        model: ModelSource<'_>,
+        count: usize,
+        threads: usize,
+    ) -> Result<Vec<ImageTranslator>, IpcError> {
+        (0..count.max(1))
+            .map(|_| match model {
+                ModelSource::Listed(id) => self.image_translator_with(id, threads),
+                ModelSource::File(path) => self.image_translator_from_file_with(path, threads),
+            })
+            .collect()
+    }
+
     /// Starts a job restyling a clip; returns its id at once. Progress counts frames (with
     /// frames per second and ETA); a `fileWritten` event names the finished MP4. Fails at once
     /// (no job) for an unreadable clip, a missing ffmpeg or model, or out-of-range settings.
@@ -86,7 +123,8 @@ impl Engine {
             tile: super::RESTYLE_TILE,
         };
         check_options(&options)?;
-        let translator = self.image_translator(&request.model)?;
+        let (workers, threads) = video_workers(self.config().session.intra_threads);
+        let translators = self.translator_sessions(ModelSource::Listed(&request.model), workers, threads)?;
         let ffmpeg = Ffmpeg::locate().map_err(media_error).map_err(failure_to_error)?;
         let input = PathBuf::from(&request.input);
         let info = postcraft_media::probe(&ffmpeg, &input).map_err(media_error).map_err(failure_to_error)?;
@@ -97,7 +135,7 @@ impl Engine {
             let token = ctx.token().clone();
             let mut reported = 0u64;
             let report =
-                restyle_clip(&translator, &ffmpeg, &input, &info, &output, &options, Some(&token), &mut |p| {
+                restyle_clip(&translators, &ffmpeg, &input, &info, &output, &options, Some(&token), &mut |p| {
                     while reported < p.done {
                         ctx.item_done();
                         reported += 1;
@@ -115,11 +153,12 @@ impl Engine {
         })
     }
 
-    /// Restyles a clip on the calling thread with `translator` (shipped or a user's file): for
-    /// the CLI, tests and benchmarks.
+    /// Restyles a clip on the calling thread with one worker per session in `translators` (see
+    /// [`Engine::translator_sessions`]; the sequential baseline uses the first only): for the
+    /// CLI, tests and benchmarks.
     pub fn restyle_video_with(
         &self,
-        translator: &ImageTranslator,
+        translators: &[ImageTranslator],
         input: &Path,
         output: &Path,
         options: &VideoOptions,
@@ -129,7 +168,7 @@ impl Engine {
         check_options(options)?;
         let ffmpeg = Ffmpeg::locate().map_err(media_error).map_err(failure_to_error)?;
         let info = postcraft_media::probe(&ffmpeg, input).map_err(media_error).map_err(failure_to_error)?;
-        match restyle_clip(translator, &ffmpeg, input, &info, output, options, cancel, progress) {
+        match restyle_clip(translators, &ffmpeg, input, &info, output, options, cancel, progress) {
             Ok(report) => Ok(report),
             Err(JobFailure::Cancelled) => Err(IpcError::new(ErrorCode::InvalidRequest, "the restyle was cancelled")),
             Err(JobFailure::Failed(error)) => Err(error),
@@ -162,7 +201,7 @@ fn check_options(options: &VideoOptions) -> Result<(), IpcError> {
 
 #[allow(clippy::too_many_arguments)] // one internal call site each; the names read best spelled out
 fn restyle_clip(
-    translator: &ImageTranslator,
+    translators: &[ImageTranslator],
     ffmpeg: &Ffmpeg,
     input: &Path,
     info: &VideoInfo,
@@ -171,6 +210,9 @@ fn restyle_clip(
     cancel: Option<&CancelToken>,
     progress: &mut dyn FnMut(VideoProgress),
 ) -> Result<VideoReport, JobFailure> {
+    let Some(first) = translators.first() else {
+        return Err(JobFailure::Failed(IpcError::new(ErrorCode::Internal, "no model session for the video")));
+    };
     let reader = FrameReader::open(ffmpeg, input, info).map_err(media_error)?;
     // yuv420p (what every player takes) needs even sides: an odd side gets one black row or
     // column rather than refusing the clip.
@@ -178,23 +220,31 @@ fn restyle_clip(
     let audio = info.has_audio.then_some(input);
     let writer = FrameWriter::create_with(ffmpeg, output, info.width, info.height, info.frame_rate, audio, &settings)
         .map_err(media_error)?;
-    let plan = plan_for(translator, options.tile);
-    let mut smoother = TemporalSmoother::new(options.smoothing);
+    let plan = plan_for(first, options.tile);
     let (width, height) = (info.width as usize, info.height as usize);
-    let process = |_index: u64, frame: &mut Frame| -> Result<(), ProcessError> {
+    let strength = options.strength;
+    // A worker restyles a frame into `styled`; the frame keeps the original for smoothing.
+    let restyle = |translator: &ImageTranslator, frame: &Frame| -> Result<Vec<u8>, ProcessError> {
         let planar = PlanarImage::from_interleaved(frame.data(), width, height);
-        let styled = restyle_planar(translator, &planar, options.strength, &plan, cancel, |_, _| {})?;
-        let mut bytes = styled.to_interleaved();
-        smoother.apply(frame.data(), &mut bytes);
-        frame.data_mut().copy_from_slice(&bytes);
-        Ok(())
+        Ok(restyle_planar(translator, &planar, strength, &plan, cancel, |_, _| {})?.to_interleaved())
     };
+    let mut smoother = TemporalSmoother::new(options.smoothing);
     let is_cancelled = || cancel.is_some_and(CancelToken::is_cancelled);
     let pipeline = PipelineOptions::new().cancel_when(&is_cancelled).on_progress(progress);
-    let result = if options.sequential {
-        postcraft_media::run_sequential(reader, writer, process, pipeline)
+    let result = if options.sequential || translators.len() == 1 {
+        let process = |_: u64, frame: &mut Frame| -> Result<(), ProcessError> {
+            let mut styled = restyle(first, frame)?;
+            smoother.apply(frame.data(), &mut styled);
+            frame.data_mut().copy_from_slice(&styled);
+            Ok(())
+        };
+        if options.sequential {
+            postcraft_media::run_sequential(reader, writer, process, pipeline)
+        } else {
+            postcraft_media::run_pipelined(reader, writer, process, pipeline)
+        }
     } else {
-        postcraft_media::run_pipelined(reader, writer, process, pipeline)
+        run_workers(translators, reader, writer, &restyle, &mut smoother, pipeline)
     };
     let stats = result.map_err(|error| {
         if is_cancelled() {
@@ -216,4 +266,37 @@ fn restyle_clip(
         has_audio: info.has_audio,
         frames_per_second: stats.frames_per_sec(),
     })
+}
+
+/// The parallel pipeline: each worker restyles whole frames with its own session and keeps the
+/// frame's original aside, so the in-order smoothing step can compare consecutive originals.
+fn run_workers(
+    translators: &[ImageTranslator],
+    reader: FrameReader,
+    writer: FrameWriter,
+    restyle: &(dyn Fn(&ImageTranslator, &Frame) -> Result<Vec<u8>, ProcessError> + Sync),
+    smoother: &mut TemporalSmoother,
+    pipeline: PipelineOptions<'_>,
+) -> Result<postcraft_media::PipelineStats, postcraft_media::MediaError> {
+    // Workers keep the original beside the result until the smoothing step: one map from frame
+    // index to original bytes, filled by workers and drained in order.
+    let originals = parking_lot::Mutex::new(std::collections::HashMap::<u64, Vec<u8>>::new());
+    let workers: Vec<_> = translators
+        .iter()
+        .map(|translator| {
+            let originals = &originals;
+            move |index: u64, frame: &mut Frame| -> Result<(), ProcessError> {
+                let styled = restyle(translator, frame)?;
+                originals.lock().insert(index, frame.data().to_vec());
+                frame.data_mut().copy_from_slice(&styled);
+                Ok(())
+            }
+        })
+        .collect();
+    let finish = |index: u64, frame: &mut Frame| -> Result<(), ProcessError> {
+        let original = originals.lock().remove(&index).ok_or("a frame's original went missing")?;
+        smoother.apply(&original, frame.data_mut());
+        Ok(())
+    };
+    postcraft_media::run_parallel(reader, writer, workers, finish, pipeline)
 }

@@ -2,6 +2,7 @@
 //! folders, so nothing binary is checked in and every test starts from a clean folder.
 
 mod common;
+mod parallel;
 mod pipeline;
 mod probe;
 mod read;

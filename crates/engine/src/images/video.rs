@@ -268,13 +268,16 @@ fn restyle_clip(
     })
 }
 
+/// Restyles one frame with a session; returns the restyled RGB bytes.
+type RestyleFrame<'a> = dyn Fn(&ImageTranslator, &Frame) -> Result<Vec<u8>, ProcessError> + Sync + 'a;
+
 /// The parallel pipeline: each worker restyles whole frames with its own session and keeps the
 /// frame's original aside, so the in-order smoothing step can compare consecutive originals.
 fn run_workers(
     translators: &[ImageTranslator],
     reader: FrameReader,
     writer: FrameWriter,
-    restyle: &(dyn Fn(&ImageTranslator, &Frame) -> Result<Vec<u8>, ProcessError> + Sync),
+    restyle: &RestyleFrame<'_>,
     smoother: &mut TemporalSmoother,
     pipeline: PipelineOptions<'_>,
 ) -> Result<postcraft_media::PipelineStats, postcraft_media::MediaError> {

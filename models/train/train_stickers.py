@@ -1,6 +1,7 @@
 """Trains the sticker DCGAN (premultiplied RGBA, 64 px) on Noto Color Emoji; exports ONNX.
 
-    python train_stickers.py train --steps 4000          # resumes from the run folder
+    python train_stickers.py train --steps 6000          # resumes from the run folder, else
+                                                         # from checkpoints/sticker-weights.pt
     python train_stickers.py export --out ../trained/sticker-dcgan.onnx
 
 Maintainer-only (needs PyTorch); the ONNX it writes is committed with its model card.
@@ -38,11 +39,15 @@ def train(args) -> None:
     opt_d = torch.optim.Adam(disc.parameters(), lr=2e-4, betas=(0.5, 0.999))
     step, elapsed = 0, 0.0
     state = common.load(run / "checkpoint.pt")
+    if state is None and args.resume_from.exists():
+        state = common.load(args.resume_from)
+        print(f"starting from the weights of {args.resume_from} (optimizer state restarts)")
     if state:
         gen.load_state_dict(state["gen"]), disc.load_state_dict(state["disc"])
-        opt_g.load_state_dict(state["opt_g"]), opt_d.load_state_dict(state["opt_d"])
+        if "opt_g" in state:
+            opt_g.load_state_dict(state["opt_g"]), opt_d.load_state_dict(state["opt_d"])
+            torch.set_rng_state(state["torch_rng"])
         step, elapsed = state["step"], state["seconds"]
-        torch.set_rng_state(state["torch_rng"])
         print(f"resumed at step {step}")
     else:
         torch.manual_seed(args.seed)
@@ -131,6 +136,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("command", choices=["train", "export"])
     p.add_argument("--run", type=Path, default=common.default_run_dir("stickers"))
+    p.add_argument("--resume-from", type=Path, default=Path(__file__).parent / "checkpoints/sticker-weights.pt")
     p.add_argument("--steps", type=int, default=4000)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--threads", type=int, default=2)

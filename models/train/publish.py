@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Publishes the current training runs into the repository (maintainer-only, needs PyTorch):
+
+1. exports the sticker DCGAN and both restyle generators to models/trained/*.onnx (each export
+   is checked against PyTorch in onnxruntime before it is written);
+2. copies each run's training log, its latest sample grid and a weights-only checkpoint (what
+   another machine resumes from) into models/trained/ and models/train/checkpoints/;
+3. rewrites the sha256 of those models in models/manifest.toml;
+4. installs them (models/tools/setup_models.py) and regenerates the restyle reference fixtures
+   (models/tools/make_restyle_reference.py) in the set-up venv.
+
+    ~/.cache/postcraft/venv-train/bin/python models/train/publish.py
+
+Then commit models/, tests/fixtures/restyle_reference/ and update models/trained/MODEL_CARD.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import torch
+
+import common
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+TRAINED = REPO / "models/trained"
+CHECKPOINTS = HERE / "checkpoints"
+MANIFEST = REPO / "models/manifest.toml"
+SETUP_PYTHON = REPO / ".postcraft/venv/bin/python"
+
+# manifest id -> file under models/trained
+MODELS = {
+    "dcgan-stickers": "sticker-dcgan.onnx",
+    "restyle-cartoon": "restyle-cartoon.onnx",
+    "restyle-photo": "restyle-photo.onnx",
+}
+
+
+def run(*args: str | Path) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    subprocess.run([str(a) for a in args], check=True, cwd=HERE)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def set_hashes(text: str, model_id: str, digest: str) -> str:
+    """Sets `sha256` of the model block `model_id` and of its source to `digest`."""
+    start = text.index(f'id = "{model_id}"')
+    end = text.find("[[model]]", start)
+    end = len(text) if end < 0 else end
+    block = re.sub(r'sha256 = "[0-9a-f]{64}"', f'sha256 = "{digest}"', text[start:end])
+    return text[:start] + block + text[end:]
+
+
+def weights_only(run_dir: Path, keys: list[str], out: Path) -> None:
+    state = common.load(run_dir / "checkpoint.pt")
+    if state is None:
+        sys.exit(f"no checkpoint in {run_dir}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({**{k: state[k] for k in keys}, "step": state["step"], "seconds": state["seconds"]}, out)
+
+
+def main() -> None:
+    python = sys.executable
+    stickers, restyle = common.default_run_dir("stickers"), common.default_run_dir("restyle")
+    run(python, "train_stickers.py", "export", "--grid", TRAINED / "sticker-dcgan-samples.png")
+    run(python, "train_restyle.py", "export")
+    for name, run_dir in (("sticker-dcgan", stickers), ("restyle", restyle)):
+        shutil.copy(run_dir / "log.csv", TRAINED / f"{name}-training-log.csv")
+    grids = sorted((restyle / "samples").glob("step*.png"))
+    if grids:
+        shutil.copy(grids[-1], TRAINED / "restyle-samples.png")
+    weights_only(stickers, ["gen", "disc"], CHECKPOINTS / "sticker-weights.pt")
+    weights_only(restyle, ["g_ab", "g_ba", "d_a", "d_b"], CHECKPOINTS / "restyle-weights.pt")
+
+    text = MANIFEST.read_text()
+    for model_id, file in MODELS.items():
+        text = set_hashes(text, model_id, sha256(TRAINED / file))
+    MANIFEST.write_text(text)
+    print("manifest hashes updated")
+    if SETUP_PYTHON.exists():
+        run(SETUP_PYTHON, REPO / "models/tools/setup_models.py", "--dest", REPO / ".postcraft")
+        run(SETUP_PYTHON, REPO / "models/tools/make_restyle_reference.py")
+    else:
+        print(f"{SETUP_PYTHON} is missing: run ./scripts/setup, then make_restyle_reference.py")
+
+
+if __name__ == "__main__":
+    main()

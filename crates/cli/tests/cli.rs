@@ -297,3 +297,113 @@ fn write_explains_a_bad_platform_or_a_missing_field() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("needs the text to rewrite"));
 }
+
+fn run_ok(args: &[&str]) -> String {
+    let output = postcraft(args);
+    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    stdout(&output)
+}
+
+#[test]
+fn image_stickers_vary_and_interpolate_write_their_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    run_ok(&[
+        "image",
+        "generate",
+        "--model",
+        "stickers",
+        "--count",
+        "2",
+        "--seed",
+        "4",
+        "--size",
+        "256",
+        "--out",
+        &path("st"),
+    ]);
+    let sticker = image::open(dir.path().join("st/stickers-4-0001.png")).expect("a PNG").to_rgba8();
+    assert_eq!(sticker.dimensions(), (256, 256), "upscaled");
+    assert!(sticker.pixels().any(|p| p.0[3] == 0), "a transparent sticker");
+    let png = std::fs::read(dir.path().join("st/stickers-4-0001.png")).expect("read");
+    assert!(png.windows(16).any(|w| w == b"postcraft:recipe"), "the recipe is in the file");
+
+    let printed = run_ok(&[
+        "image",
+        "vary",
+        "--seed",
+        "4",
+        "--index",
+        "1",
+        "--count",
+        "2",
+        "--strength",
+        "strong",
+        "--out",
+        &path("v"),
+    ]);
+    assert_eq!(printed.lines().count(), 2);
+    assert!(dir.path().join("v/faces-4-0001-v1.png").is_file());
+
+    run_ok(&["image", "interpolate", "--from", "1", "--to", "2:1", "--frames", "5", "--out", &path("walk.gif")]);
+    assert!(std::fs::read(dir.path().join("walk.gif")).expect("gif").starts_with(b"GIF89a"));
+    let bad = postcraft(&["image", "interpolate", "--from", "1", "--to", "x", "--out", &path("w.gif")]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("SEED"), "{}", String::from_utf8_lossy(&bad.stderr));
+}
+
+#[test]
+fn image_and_video_restyle_keep_size_and_frames() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let photo = dir.path().join("photo.png");
+    image::RgbImage::from_fn(150, 90, |x, y| image::Rgb([x as u8, y as u8, 128])).save(&photo).expect("writes");
+    let out = dir.path().join("out.png");
+    run_ok(&[
+        "image",
+        "restyle",
+        photo.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--strength",
+        "0.7",
+    ]);
+    let restyled_photo = image::open(&out).expect("a PNG");
+    assert_eq!((restyled_photo.width(), restyled_photo.height()), (150, 90));
+
+    let clip = dir.path().join("clip.mp4");
+    let made = Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=96x64:rate=10:duration=1", "-pix_fmt", "yuv420p"])
+        .arg(&clip)
+        .status()
+        .expect("ffmpeg runs");
+    assert!(made.success());
+    let restyled = dir.path().join("restyled.mp4");
+    let printed = run_ok(&["video", "restyle", clip.to_str().expect("utf-8"), restyled.to_str().expect("utf-8")]);
+    assert_eq!(printed.trim(), restyled.display().to_string());
+    let probe = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-count_frames",
+            "-show_entries",
+            "stream=codec_name,width,height,nb_read_frames",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(&restyled)
+        .output()
+        .expect("ffprobe runs");
+    assert_eq!(String::from_utf8_lossy(&probe.stdout).trim(), "h264,96,64,10");
+
+    let junk = dir.path().join("junk.mp4");
+    std::fs::write(&junk, "not a video").expect("writes");
+    let failed = postcraft(&[
+        "video",
+        "restyle",
+        junk.to_str().expect("utf-8"),
+        dir.path().join("j.mp4").to_str().expect("utf-8"),
+    ]);
+    assert!(!failed.status.success());
+    let message = String::from_utf8_lossy(&failed.stderr);
+    assert!(message.contains("junk.mp4") && message.contains("MEDIA_INVALID"), "{message}");
+}

@@ -41,8 +41,8 @@ impl DoctorReport {
 }
 
 impl Engine {
-    /// Checks the runtime library, every model and its hash, the graphics adapter and the audio
-    /// output. Takes up to a second (adapter discovery, hashing): call it off the UI thread.
+    /// Checks the runtime library, every model and its hash, the graphics adapter, the audio
+    /// output and ffmpeg. Takes up to a second (adapter discovery, hashing): call it off the UI thread.
     pub fn doctor(&self) -> DoctorReport {
         let mut checks = Vec::new();
         let status = self.status();
@@ -136,6 +136,23 @@ impl Engine {
                 detail: format!("default output opens ({device})"),
             },
             Err(error) => Check { name: "audio".into(), level: CheckLevel::Warning, detail: error.to_string() },
+        });
+        // Video needs the system ffmpeg; without it everything else works.
+        checks.push(match postcraft_media::Ffmpeg::locate() {
+            Ok(ffmpeg) => Check {
+                name: "ffmpeg".into(),
+                level: CheckLevel::Ok,
+                detail: format!(
+                    "{} and {} (video import and restyle)",
+                    ffmpeg.ffmpeg_path().display(),
+                    ffmpeg.ffprobe_path().display()
+                ),
+            },
+            Err(error) => Check {
+                name: "ffmpeg".into(),
+                level: CheckLevel::Warning,
+                detail: format!("{error}; video import and restyle are unavailable"),
+            },
         });
         DoctorReport { checks }
     }

@@ -140,6 +140,7 @@ export const config = {
     './specs/generate.e2e.mjs',
     './specs/cancel.e2e.mjs',
     './specs/canvas.e2e.mjs',
+    './specs/restyle.e2e.mjs',
     './specs/write.e2e.mjs',
   ],
   maxInstances: 1,

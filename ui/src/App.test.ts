@@ -172,7 +172,7 @@ describe('generating faces', () => {
     await fireEvent.click(generateButton());
 
     const call = backend.last();
-    expect(call.request).toEqual({ count: 4, seed: 7 });
+    expect(call.request).toEqual({ model: 'dcgan-faces', count: 4, seed: 7 });
 
     call.emit(
       { event: 'started', jobId: 1, total: 4 },
@@ -213,7 +213,7 @@ describe('generating faces', () => {
     const backend = await renderStudio();
     await fireEvent.click(generateButton());
     const call = backend.last();
-    expect(call.request).toEqual({ count: 8, seed: 42 });
+    expect(call.request).toEqual({ model: 'dcgan-faces', count: 8, seed: 42 });
     call.emit({ event: 'started', jobId: 1, total: 8 }, imageEvent(1, 0), imageEvent(1, 1), imageEvent(1, 2));
     await frame();
 

@@ -103,6 +103,13 @@ pub fn typescript_bindings() -> String {
         GenerateImagesRequest::MAX_COUNT,
         GenerateImagesRequest::MAX_SEED
     ));
+    out.push_str(&format!(
+        "export const MAX_ANIMATION_FRAMES = {};\nexport const MAX_ANIMATION_FPS = {};\nexport const MAX_UPSCALE_SIDE = {};\nexport const MAX_SMOOTHING = {};\n",
+        InterpolateRequest::MAX_FRAMES,
+        InterpolateRequest::MAX_FPS,
+        Upscale::MAX_SIDE,
+        RestyleVideoRequest::MAX_SMOOTHING
+    ));
     out
 }
 

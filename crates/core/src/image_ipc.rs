@@ -90,6 +90,13 @@ pub struct InterpolateRequest {
 impl InterpolateRequest {
     /// The most frames one animation may have.
     pub const MAX_FRAMES: u32 = 600;
+    /// The highest frame rate (the lowest is 1).
+    pub const MAX_FPS: u32 = 60;
+}
+
+impl RestyleVideoRequest {
+    /// The strongest temporal smoothing (1 would freeze still areas forever).
+    pub const MAX_SMOOTHING: f32 = 0.95;
 }
 
 fn default_restyle_model() -> String {

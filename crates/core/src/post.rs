@@ -256,10 +256,15 @@ pub struct LatentBlend {
 /// Lanczos resampling to `longest` pixels on the longer side, then an unsharp mask.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
 pub struct Upscale {
-    /// Target size of the longer side, in pixels.
+    /// Target size of the longer side, in pixels (1 to [`Upscale::MAX_SIDE`]).
     pub longest: u32,
     /// Sharpening, 0 (none) to 1.
     pub sharpen: f32,
+}
+
+impl Upscale {
+    /// The largest side an upscale may produce (a 4K post).
+    pub const MAX_SIDE: u32 = 4096;
 }
 
 /// Shapes a shape layer can be.

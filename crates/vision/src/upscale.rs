@@ -3,7 +3,8 @@
 use image::RgbaImage;
 use image::imageops::{self, FilterType};
 
-/// Largest side an upscale may produce (a 4K post).
+/// Largest side an upscale may produce (a 4K post; `postcraft_core::post::Upscale::MAX_SIDE`
+/// says the same to the UI, checked by the engine's tests).
 pub const MAX_UPSCALE_SIDE: u32 = 4096;
 
 /// Resizes `image` so its longer side is `longest` pixels with Lanczos-3 (the sharpest of the

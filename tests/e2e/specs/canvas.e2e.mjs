@@ -8,31 +8,10 @@ import path from 'node:path';
 
 import { dropFileAt, pageOrigin, screenCentre } from '../lib/desktop.mjs';
 import { decodePng, encodePng, pixelAt } from '../lib/png.mjs';
-import { byTestId, screenshot, waitForStudioReady } from './helpers.mjs';
+import { byTestId, newProject, screenshot, waitForSaved, waitForStudioReady } from './helpers.mjs';
 
 const ORANGE = [255, 140, 0];
 const PHOTO = { width: 300, height: 200 };
-
-/** The project's saved post (the engine autosaves shortly after each change). */
-function savedPost(dir) {
-  const file = path.join(dir, 'post.json');
-  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).post : null;
-}
-
-async function waitForSaved(dir, predicate, what) {
-  let post = null;
-  await browser.waitUntil(
-    async () => {
-      post = savedPost(dir);
-      return post !== null && predicate(post);
-    },
-    { timeout: 20_000, interval: 100, timeoutMsg: `the saved project never ${what}: ${JSON.stringify(post)}` },
-  );
-  return post;
-}
-
-/** The project's folder name as the top bar shows it (textContent: WebDriver's text is empty for it). */
-const projectName = async () => browser.execute(() => document.querySelector('[data-testid="project-name"]')?.textContent?.trim() ?? '');
 
 const near = (a, b, tolerance = 12) => a.every((v, i) => Math.abs(v - b[i]) <= tolerance);
 
@@ -43,16 +22,7 @@ describe('Canvas: drop, move, undo, export', () => {
   before(async () => {
     await waitForStudioReady();
     // A fresh project, whatever earlier specs left open.
-    await $(byTestId('project-menu-button')).click();
-    await $('#menu-new-preset').selectByAttribute('value', 'instagram-portrait');
-    const previous = await projectName();
-    await $('#project-menu form button[type="submit"]').click();
-    await browser.waitUntil(async () => (await projectName()) !== previous, {
-      timeout: 20_000,
-      timeoutMsg: 'no new project was created',
-    });
-    projectDir = path.join(process.env.POSTCRAFT_PROJECTS_DIR, await projectName());
-    await waitForSaved(projectDir, (post) => post.layers.length === 0, 'existed empty');
+    projectDir = await newProject('instagram-portrait');
   });
 
   it('takes an image file dropped from the desktop onto the canvas', async () => {

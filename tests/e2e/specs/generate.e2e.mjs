@@ -1,5 +1,8 @@
-// Generating faces with the real model: the images arrive through the app's postcraft: scheme,
-// and the same seed gives the same pixels.
+// Generating faces with the real model (`generate_images`): the images arrive through the app's
+// postcraft: scheme, and the same seed gives the same pixels; then variations of a face, an
+// animation between two faces written as a GIF, and stickers from the second model.
+
+import { existsSync, readFileSync } from 'node:fs';
 
 import {
   byTestId,
@@ -7,6 +10,7 @@ import {
   facePixelDigests,
   faceImages,
   jobStateText,
+  pixelDigests,
   screenshot,
   typeNumber,
   waitForJobState,
@@ -105,5 +109,55 @@ describe('Face generation', () => {
     }, canvas);
     expect(centre).not.toEqual([255, 255, 255, 255]);
     await screenshot('canvas-face');
+  });
+
+  it('varies a face, and animates between two faces into a GIF in the project folder', async () => {
+    await $(byTestId('tool-image')).click();
+    await generate();
+    const faces = await $$(byTestId('face'));
+    await faces[0].click();
+    await $(byTestId('animate-from')).click();
+    await faces[3].click();
+    await $(byTestId('animate-to')).click();
+    await typeNumber('animate-frames', 6);
+    const output = await $(byTestId('animate-output')).getValue();
+    expect(output).toMatch(/\/dcgan-faces-42-0-to-42-3\.gif$/);
+    await $(byTestId('animate-render')).click();
+    const state = await $(byTestId('animate-state'));
+    // Ping-pong: 6 frames forwards, 4 back.
+    await browser.waitUntil(async () => (await state.getText()) === 'Done: 10 frames written', {
+      timeout: 60_000,
+      interval: 100,
+      timeoutMsg: `the animation did not finish: "${await state.getText()}"`,
+    });
+    await expect($(byTestId('animate-file-path'))).toHaveText(output);
+    expect(existsSync(output)).toBe(true);
+    expect(readFileSync(output).subarray(0, 6).toString('latin1')).toBe('GIF89a');
+
+    const original = (await facePixelDigests())[2];
+    await (await $$(byTestId('face')))[2].click();
+    await $(byTestId('vary-subtle')).click();
+    await waitForJobState(`Done: ${COUNT} variations`);
+    await expect($(byTestId('results-of'))).toHaveText('Variations of Face 3, seed 42');
+    const variations = await pixelDigests('img[data-testid="face"]');
+    expect(variations).toHaveLength(COUNT);
+    // Each variation is its own image, none the original.
+    expect(new Set(variations.map((v) => v.sha256)).size).toBe(COUNT);
+    expect(variations.map((v) => v.sha256)).not.toContain(original.sha256);
+    await screenshot('image-variations');
+  });
+
+  it('generates transparent stickers with the second model', async () => {
+    // The radio itself is transparent over its label: click the label, as a person would.
+    await $(byTestId('image-model-dcgan-stickers')).parentElement().click();
+    await typeNumber('face-count', 2);
+    await $(byTestId('generate-button')).click();
+    await waitForJobState('Done: 2 stickers');
+    await browser.waitUntil(async () => (await faceImages()).every((img) => img.complete && img.naturalWidth > 0), {
+      timeout: 30_000,
+      timeoutMsg: 'the sticker images never finished loading',
+    });
+    await expect($(byTestId('model-licence'))).toHaveText(expect.stringContaining('Noto Color Emoji'));
+    await screenshot('image-stickers');
   });
 });

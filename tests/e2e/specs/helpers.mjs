@@ -1,7 +1,7 @@
 // Shared steps of the Postcraft Studio end-to-end specs (not a spec itself).
 
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -69,8 +69,8 @@ export async function faceImages() {
 }
 
 /**
- * The decoded pixels of every face image, as { width, height, sha256 of the RGBA bytes }, in DOM
- * order.
+ * The decoded pixels of every image matching `selector`, as { width, height, sha256 of the RGBA
+ * bytes }, in DOM order.
  *
  * How: drawing the displayed <img> to a canvas does not work. The images come from the app's
  * `postcraft://localhost` scheme, another origin than the page (`tauri://localhost`), and the
@@ -80,7 +80,7 @@ export async function faceImages() {
  * as a CORS image (`crossOrigin = 'anonymous'`), which leaves the canvas clean, and reads its
  * pixels. (A `fetch()` of the URL also works, but compares PNG bytes rather than pixels.)
  */
-export async function facePixelDigests() {
+export async function pixelDigests(selector) {
   const encoded = await browser.execute(async (sel) => {
     const toBase64 = (bytes) => {
       let binary = '';
@@ -104,12 +104,64 @@ export async function facePixelDigests() {
       out.push({ width: canvas.width, height: canvas.height, rgba: toBase64(new Uint8Array(data.buffer)) });
     }
     return out;
-  }, FACE);
+  }, selector);
   return encoded.map(({ width, height, rgba }) => {
     const bytes = Buffer.from(rgba, 'base64');
     if (bytes.length !== width * height * 4) throw new Error(`got ${bytes.length} RGBA bytes for ${width}x${height}`);
     return { width, height, sha256: createHash('sha256').update(bytes).digest('hex') };
   });
+}
+
+/** {@link pixelDigests} of every face image. */
+export async function facePixelDigests() {
+  return pixelDigests(FACE);
+}
+
+/** The project's folder name as the top bar shows it (textContent: WebDriver's text is empty for it). */
+export async function projectName() {
+  return browser.execute(() => document.querySelector('[data-testid="project-name"]')?.textContent?.trim() ?? '');
+}
+
+/** The project's saved post (the engine autosaves shortly after each change), or null. */
+export function savedPost(dir) {
+  const file = path.join(dir, 'post.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).post : null;
+}
+
+/** Waits until the saved post of `dir` satisfies `predicate`; returns it. */
+export async function waitForSaved(dir, predicate, what, timeout = 20_000) {
+  let post = null;
+  try {
+    await browser.waitUntil(
+      async () => {
+        post = savedPost(dir);
+        return post !== null && predicate(post);
+      },
+      { timeout, interval: 100 },
+    );
+  } catch {
+    // Say what the file held last, not what it held when the wait began.
+    throw new Error(`the saved project never ${what}: ${JSON.stringify(post)}`);
+  }
+  return post;
+}
+
+/**
+ * Creates a fresh, empty project on `preset` (whatever earlier specs left open) through the
+ * project menu; returns its folder.
+ */
+export async function newProject(preset = 'instagram-portrait') {
+  await $(byTestId('project-menu-button')).click();
+  await $('#menu-new-preset').selectByAttribute('value', preset);
+  const previous = await projectName();
+  await $('#project-menu form button[type="submit"]').click();
+  await browser.waitUntil(async () => (await projectName()) !== previous, {
+    timeout: 20_000,
+    timeoutMsg: 'no new project was created',
+  });
+  const dir = path.join(process.env.POSTCRAFT_PROJECTS_DIR, await projectName());
+  await waitForSaved(dir, (post) => post.layers.length === 0, 'existed empty');
+  return dir;
 }
 
 /** Saves a screenshot of the app window under artifacts/. */

@@ -4,7 +4,7 @@
  */
 import type { IconName } from './components/icons';
 
-export type ToolId = 'image' | 'write' | 'canvas' | 'audio';
+export type ToolId = 'image' | 'restyle' | 'write' | 'canvas' | 'audio';
 
 export interface Tool {
   id: ToolId;
@@ -15,6 +15,7 @@ export interface Tool {
 
 export const TOOLS: readonly Tool[] = [
   { id: 'image', label: 'Image', icon: 'image', available: true },
+  { id: 'restyle', label: 'Restyle', icon: 'restyle', available: true },
   { id: 'write', label: 'Write', icon: 'write', available: true },
   { id: 'canvas', label: 'Layers', icon: 'layers', available: true },
   { id: 'audio', label: 'Audio', icon: 'audio', available: false },

@@ -1,7 +1,11 @@
 /**
  * A fake Rust side for tests, installed with `mockIPC` from `@tauri-apps/api/mocks`:
- * answers `app_status`, records `generate_faces` / `write_text` / `cancel_job`, and pushes job
- * events into the real `Channel` the UI created, through the same callback path Tauri uses.
+ * answers `app_status`, records `generate_images` / `interpolate_images` / `restyle_image` /
+ * `restyle_video` / `write_text` / `cancel_job`, and pushes job events into the real `Channel`
+ * the UI created, through the same callback path Tauri uses. The image, animation and restyle
+ * commands refuse what the engine refuses before a job starts (same codes, and messages as the
+ * engine words them), reading a small fake file system ({@link FAKE_FILES}); each accepted call
+ * can stream the events the engine would send, in its order ({@link JobCall.events}).
  * `write_text` refuses what the engine refuses before a job starts (same codes and messages).
  * `platforms_list` answers the engine's own list (`platforms.json`, generated from
  * crates/core/data/platforms.toml by the bindings test); `count_text` counts as the engine does
@@ -19,7 +23,9 @@ import type {
   CanvasInfo,
   Edit,
   ExportReport,
+  GenerateImagesRequest,
   ImportFailure,
+  InterpolateRequest,
   IpcError,
   JobEvent,
   JobId,
@@ -32,6 +38,9 @@ import type {
   PresetCheck,
   PresetInfo,
   ProjectView,
+  Recipe,
+  RestyleImageRequest,
+  RestyleVideoRequest,
   TextCount,
   TextCounting,
   WriteRequest,
@@ -54,6 +63,36 @@ export function faceModel(overrides: Partial<ModelStatus> = {}): ModelStatus {
   };
 }
 
+export function stickerModel(overrides: Partial<ModelStatus> = {}): ModelStatus {
+  return {
+    id: 'dcgan-stickers',
+    name: 'Stickers (DCGAN, 64x64, transparent)',
+    kind: 'image-gan',
+    licence: 'MIT (Postcraft); trained on Noto Color Emoji (OFL-1.1)',
+    loaded: true,
+    error: null,
+    ...overrides,
+  };
+}
+
+const RESTYLE_LICENCE =
+  'MIT (Postcraft); trained on Debian wallpapers (GPL/LGPL/CC BY-SA) and public-domain Openclipart and OFL emoji';
+
+export function restyleModel(
+  id: 'restyle-cartoon' | 'restyle-photo' = 'restyle-cartoon',
+  overrides: Partial<ModelStatus> = {},
+): ModelStatus {
+  return {
+    id,
+    name: id === 'restyle-cartoon' ? 'Restyle: photo to clip-art' : 'Restyle: clip-art to photo',
+    kind: 'image-to-image',
+    licence: RESTYLE_LICENCE,
+    loaded: true,
+    error: null,
+    ...overrides,
+  };
+}
+
 export function textModel(overrides: Partial<ModelStatus> = {}): ModelStatus {
   return {
     id: 'smollm2-135m',
@@ -70,12 +109,14 @@ export function readyStatus(overrides: Partial<AppStatus> = {}): AppStatus {
   return {
     version: '0.1.0',
     runtime: { path: RUNTIME_PATH, version: '1.31.1', error: null },
-    models: [faceModel(), textModel()],
+    // Manifest order.
+    models: [faceModel(), textModel(), stickerModel(), restyleModel('restyle-cartoon'), restyleModel('restyle-photo')],
     ...overrides,
   };
 }
 
 export function runtimeMissingStatus(): AppStatus {
+  const notLoaded = { loaded: false, error: { code: 'RUNTIME_MISSING' as const, message: 'ONNX Runtime is not loaded.' } };
   return readyStatus({
     runtime: {
       path: RUNTIME_PATH,
@@ -86,14 +127,11 @@ export function runtimeMissingStatus(): AppStatus {
       },
     },
     models: [
-      faceModel({
-        loaded: false,
-        error: { code: 'RUNTIME_MISSING', message: 'ONNX Runtime is not loaded.' },
-      }),
-      textModel({
-        loaded: false,
-        error: { code: 'RUNTIME_MISSING', message: 'ONNX Runtime is not loaded.' },
-      }),
+      faceModel(notLoaded),
+      textModel(notLoaded),
+      stickerModel(notLoaded),
+      restyleModel('restyle-cartoon', notLoaded),
+      restyleModel('restyle-photo', notLoaded),
     ],
   });
 }
@@ -107,19 +145,9 @@ interface RawChannel {
   id: number;
 }
 
-export interface GenerateCall {
-  request: { count: number; seed: number };
-  channel: RawChannel;
-  /** Sends events on this call's channel, numbered as Tauri numbers them. */
-  emit: (...events: JobEvent[]) => void;
-  /** Resolves the command with the job id (when the backend answer is held back). */
-  resolve: (jobId: JobId) => void;
-  reject: (error: unknown) => void;
-}
-
-/** A `write_text` call the fake accepted: its request and its channel. */
-export interface WriteCall {
-  request: WriteRequest;
+/** A job command the fake accepted: its request, its channel, its id. */
+export interface JobCall<R> {
+  request: R;
   channel: RawChannel;
   /** The job id it was (or will be) answered with. */
   jobId: JobId;
@@ -129,6 +157,42 @@ export interface WriteCall {
   resolve: (jobId: JobId) => void;
   reject: (error: unknown) => void;
 }
+
+/** A job whose whole event stream the fake can make, as the engine would send it. */
+export interface StreamedJobCall<R> extends JobCall<R> {
+  /** Every event of the job in the engine's order, ending with `finished` (completed). */
+  events(): JobEvent[];
+}
+
+/** An accepted `generate_images` call. */
+export type GenerateCall = StreamedJobCall<GenerateImagesRequest>;
+
+/** A `write_text` call the fake accepted: its request and its channel. */
+export type WriteCall = JobCall<WriteRequest>;
+
+/** An accepted `interpolate_images` call. */
+export type AnimationCall = StreamedJobCall<InterpolateRequest>;
+
+/** An accepted `restyle_image` or `restyle_video` call. */
+export type RestyleCall =
+  | (StreamedJobCall<RestyleImageRequest> & { command: 'restyle_image' })
+  | (StreamedJobCall<RestyleVideoRequest> & { command: 'restyle_video' });
+
+/** What the fake engine finds at a path: a picture, a clip, or a file that is neither. */
+export type FakeFile =
+  | { kind: 'image'; width: number; height: number }
+  | { kind: 'video'; width: number; height: number; frames: number; fps: number; hasAudio: boolean }
+  | { kind: 'other' };
+
+/** The fake file system the restyle commands read (a path not listed does not exist). */
+export const FAKE_FILES: Readonly<Record<string, FakeFile>> = {
+  '/home/me/Pictures/beach.jpg': { kind: 'image', width: 640, height: 480 },
+  '/home/me/Pictures/sticker.png': { kind: 'image', width: 256, height: 256 },
+  '/home/me/Videos/clip.mp4': { kind: 'video', width: 160, height: 120, frames: 25, fps: 25, hasAudio: true },
+  '/home/me/Videos/silent.webm': { kind: 'video', width: 320, height: 240, frames: 50, fps: 25, hasAudio: false },
+  '/home/me/Videos/broken.mp4': { kind: 'other' },
+  '/home/me/notes.txt': { kind: 'other' },
+};
 
 export interface FakeBackendOptions {
   status?: AppStatus | (() => Promise<AppStatus>);
@@ -142,12 +206,20 @@ export interface FakeBackendOptions {
   holdCounts?: boolean;
   /** Refuse `platforms_list` with this error (until `setPlatformsError(null)`). */
   platformsError?: IpcError;
+  /** More files for the restyle commands (added to {@link FAKE_FILES}). */
+  files?: Record<string, FakeFile>;
+  /** No ffmpeg on the machine: `restyle_video` (and MP4 animations) fail as the engine does. */
+  ffmpegMissing?: boolean;
 }
 
 export interface FakeBackend {
   generateCalls: GenerateCall[];
   /** Accepted `write_text` calls (refused ones are in `commands` only). */
   writeCalls: WriteCall[];
+  /** Accepted `interpolate_images` calls. */
+  animationCalls: AnimationCall[];
+  /** Accepted `restyle_image` and `restyle_video` calls. */
+  restyleCalls: RestyleCall[];
   cancelCalls: JobId[];
   /** Every `count_text` call, in order. */
   countCalls: { text: string; platform: string }[];
@@ -158,6 +230,10 @@ export interface FakeBackend {
   last(): GenerateCall;
   /** The latest accepted write call. */
   lastWrite(): WriteCall;
+  /** The latest accepted animation call. */
+  lastAnimation(): AnimationCall;
+  /** The latest accepted restyle call. */
+  lastRestyle(): RestyleCall;
   setStatus(status: AppStatus): void;
   setPlatformsError(error: IpcError | null): void;
 }
@@ -293,31 +369,201 @@ function jobChannel(payload: Record<string, unknown>) {
   return { channel, emit, settle, answer };
 }
 
-/** The face and writing commands, as a handler another fake can fall back to. */
-function faceBackend(options: FakeBackendOptions): { backend: FakeBackend; handle: CommandHandler } {
+// ---------------------------------------------------------------------------------------------
+// The image, animation and restyle commands: what the engine refuses before a job starts, and
+// the events of a job it runs.
+
+const MAX_IMAGE_COUNT = 1024;
+const MAX_UPSCALE_SIDE = 4096;
+const MAX_ANIMATION_FRAMES = 600;
+const GAN_SIDE = 64;
+/** Tiles of the restyle models (crates/engine: `RESTYLE_TILE`). */
+const RESTYLE_TILE = 512;
+/** How fast the fake engine restyles a clip, in frames per second. */
+const FAKE_VIDEO_RATE = 5.1;
+
+const invalidRequest = (message: string): IpcError => ({ code: 'INVALID_REQUEST', message });
+
+/** Why model `id` of `kind` cannot run (as the engine loads it), or null when it can. */
+function modelError(status: AppStatus | (() => Promise<AppStatus>), id: string, kind: string): IpcError | null {
+  if (typeof status === 'function') return null; // a status that is not in yet: nothing to check
+  if (status.runtime.error) return status.runtime.error;
+  const model = status.models.find((m) => m.id === id);
+  if (!model) return { code: 'MODEL_MISSING', message: `no model \`${id}\` in the manifest` };
+  if (model.kind !== kind) return { code: 'MODEL_INVALID', message: `\`${id}\` is not an ${kind} model` };
+  return model.error;
+}
+
+function upscaleError(upscale: GenerateImagesRequest['upscale']): IpcError | null {
+  if (!upscale) return null;
+  if (upscale.longest < 1 || upscale.longest > MAX_UPSCALE_SIDE) {
+    return invalidRequest(`upscale size must be between 1 and ${MAX_UPSCALE_SIDE} pixels, not ${upscale.longest}`);
+  }
+  if (upscale.sharpen < 0 || upscale.sharpen > 1) {
+    return invalidRequest(`sharpening must be between 0 and 1, not ${upscale.sharpen}`);
+  }
+  return null;
+}
+
+/** What `generate_images` refuses (crates/engine/src/images/generate.rs `recipes_for`). */
+export function generateRequestError(request: GenerateImagesRequest, status: AppStatus | (() => Promise<AppStatus>)): IpcError | null {
+  if (!Number.isInteger(request.count) || request.count < 1 || request.count > MAX_IMAGE_COUNT) {
+    return invalidRequest(`count must be between 1 and ${MAX_IMAGE_COUNT}, not ${request.count}`);
+  }
+  if (request.seed > Number.MAX_SAFE_INTEGER) return invalidRequest(`seed must be at most ${Number.MAX_SAFE_INTEGER}`);
+  const vary = request.vary;
+  if (vary && (vary.strength < 0 || vary.strength > 1)) {
+    return invalidRequest(`variation strength must be between 0 and 1, not ${vary.strength}`);
+  }
+  return upscaleError(request.upscale) ?? modelError(status, request.model ?? 'dcgan-faces', 'image-gan');
+}
+
+/** What `interpolate_images` refuses (crates/engine/src/images/animate.rs). */
+export function animationRequestError(request: InterpolateRequest, status: AppStatus | (() => Promise<AppStatus>)): IpcError | null {
+  if (request.frames < 2 || request.frames > MAX_ANIMATION_FRAMES) {
+    return invalidRequest(`frames must be between 2 and ${MAX_ANIMATION_FRAMES}, not ${request.frames}`);
+  }
+  if (request.fps < 1 || request.fps > 60) {
+    return invalidRequest(`frames per second must be between 1 and 60, not ${request.fps}`);
+  }
+  if (request.output.trim() === '') return invalidRequest('the output file is missing');
+  return upscaleError(request.upscale) ?? modelError(status, request.model, 'image-gan');
+}
+
+function baseName(path: string): string {
+  return path.split('/').at(-1) ?? path;
+}
+
+/** A restyle's strength and smoothing, checked as the engine does. */
+function restyleSettingsError(strength: number, smoothing: number | null): IpcError | null {
+  if (strength < 0 || strength > 1) return invalidRequest(`strength must be between 0 and 1, not ${strength}`);
+  if (smoothing !== null && (smoothing < 0 || smoothing > 0.95)) {
+    return invalidRequest(`smoothing must be between 0 and 0.95, not ${smoothing}`);
+  }
+  return null;
+}
+
+/** The picture `restyle_image` decodes (a clip: its first frame), or why it cannot. */
+function decodePicture(path: string, files: Record<string, FakeFile>): Exclude<FakeFile, { kind: 'other' }> | IpcError {
+  const file = files[path];
+  const invalid = (why: string): IpcError => ({
+    code: 'MEDIA_INVALID',
+    message: `${baseName(path)} could not be opened as an image: ${why}`,
+  });
+  if (!file) return invalid('No such file or directory (os error 2)');
+  if (file.kind === 'other') return invalid('not a PNG, JPEG, WebP, GIF or BMP file');
+  return file;
+}
+
+/** What `restyle_video` probes: a clip (a picture is a one-frame clip to ffmpeg), or why not. */
+function probeClip(path: string, files: Record<string, FakeFile>): Extract<FakeFile, { kind: 'video' }> | IpcError {
+  const file = files[path];
+  if (!file) return { code: 'MEDIA_INVALID', message: `${path} is not a readable video: No such file or directory` };
+  if (file.kind === 'other') {
+    return { code: 'MEDIA_INVALID', message: `${path} is not a readable video: Invalid data found when processing input` };
+  }
+  if (file.kind === 'image') return { kind: 'video', width: file.width, height: file.height, frames: 1, fps: 25, hasAudio: false };
+  return file;
+}
+
+/** `<name>-restyled.mp4` beside the clip: the engine's default output. */
+export function restyledClipPath(input: string): string {
+  const slash = input.lastIndexOf('/');
+  const name = input.slice(slash + 1);
+  const dot = name.lastIndexOf('.');
+  return `${input.slice(0, slash + 1)}${dot > 0 ? name.slice(0, dot) : name}-restyled.mp4`;
+}
+
+/** `progress` after `done` of `total` items at `rate` items per second. */
+function progressEvent(jobId: JobId, done: number, total: number, rate: number): JobEvent {
+  return { event: 'progress', jobId, done, total, etaMs: Math.round(((total - done) / rate) * 1000), rate };
+}
+
+/** The events of a `generate_images` job: each image with its progress, then `finished`. */
+export function generatedImagesEvents(jobId: JobId, request: GenerateImagesRequest): JobEvent[] {
+  const side = request.upscale?.longest ?? GAN_SIDE;
+  const events: JobEvent[] = [{ event: 'started', jobId, total: request.count }];
+  for (let i = 0; i < request.count; i++) {
+    events.push(imageEvent(jobId, i, side));
+    events.push(progressEvent(jobId, i + 1, request.count, 40));
+  }
+  events.push({ event: 'finished', jobId, done: request.count, outcome: { state: 'completed' } });
+  return events;
+}
+
+/** The events of an animation: a progress per frame, `fileWritten`, `finished`. */
+export function animationEvents(jobId: JobId, request: InterpolateRequest): JobEvent[] {
+  const total = request.pingPong ? 2 * request.frames - 2 : request.frames;
+  const side = request.upscale?.longest ?? GAN_SIDE;
+  const events: JobEvent[] = [{ event: 'started', jobId, total }];
+  for (let done = 1; done <= total; done++) events.push(progressEvent(jobId, done, total, 30));
+  events.push({ event: 'fileWritten', jobId, path: request.output, width: side, height: side, frames: total, hasAudio: false });
+  events.push({ event: 'finished', jobId, done: total, outcome: { state: 'completed' } });
+  return events;
+}
+
+/** The events of a photo restyle: a progress per tile, `restyled` (result and original), `finished`. */
+export function restyledPhotoEvents(jobId: JobId, size: { width: number; height: number }): JobEvent[] {
+  const tiles = Math.ceil(size.width / RESTYLE_TILE) * Math.ceil(size.height / RESTYLE_TILE);
+  const events: JobEvent[] = [{ event: 'started', jobId, total: tiles }];
+  for (let done = 1; done <= tiles; done++) events.push(progressEvent(jobId, done, tiles, 2));
+  events.push({ event: 'restyled', jobId, url: faceUrl(jobId, 0), originalUrl: faceUrl(jobId, 1), ...size });
+  events.push({ event: 'finished', jobId, done: tiles, outcome: { state: 'completed' } });
+  return events;
+}
+
+/** The events of a clip restyle: a progress per frame with its rate, `fileWritten`, `finished`. */
+export function restyledClipEvents(
+  jobId: JobId,
+  clip: { path: string; width: number; height: number; frames: number; hasAudio: boolean },
+): JobEvent[] {
+  const events: JobEvent[] = [{ event: 'started', jobId, total: clip.frames }];
+  for (let done = 1; done <= clip.frames; done++) events.push(progressEvent(jobId, done, clip.frames, FAKE_VIDEO_RATE));
+  const { path, width, height, frames, hasAudio } = clip;
+  events.push({ event: 'fileWritten', jobId, path, width, height, frames, hasAudio });
+  events.push({ event: 'finished', jobId, done: frames, outcome: { state: 'completed' } });
+  return events;
+}
+
+/** The recipe of item `index` of a `generate_images` job, as the engine records it. */
+export function recipeOf(request: GenerateImagesRequest, index: number): Recipe {
+  const model = request.model ?? 'dcgan-faces';
+  const recipe: Recipe = { model, model_sha256: `sha-of-${model}`, seed: request.seed, index };
+  if (request.vary) {
+    recipe.index = request.vary.index;
+    recipe.variation = { number: index, strength: request.vary.strength };
+  }
+  if (request.upscale) recipe.upscale = request.upscale;
+  return recipe;
+}
+
+/** The status, job and writing commands, as a handler another fake can fall back to. */
+function jobsBackend(options: FakeBackendOptions): { backend: FakeBackend; handle: CommandHandler } {
   let status = options.status ?? readyStatus();
   let platformsError = options.platformsError ?? null;
   let nextJobId = 1;
+  const files: Record<string, FakeFile> = { ...FAKE_FILES, ...options.files };
   const heldCounts: (() => void)[] = [];
+  const latest = <T>(calls: T[], what: string): T => {
+    const call = calls.at(-1);
+    if (!call) throw new Error(`${what} was not called (or was refused)`);
+    return call;
+  };
   const backend: FakeBackend = {
     generateCalls: [],
     writeCalls: [],
+    animationCalls: [],
+    restyleCalls: [],
     cancelCalls: [],
     countCalls: [],
     releaseCounts() {
       while (heldCounts.length > 0) heldCounts.shift()!();
     },
     commands: [],
-    last() {
-      const call = backend.generateCalls.at(-1);
-      if (!call) throw new Error('generate_faces was not called');
-      return call;
-    },
-    lastWrite() {
-      const call = backend.writeCalls.at(-1);
-      if (!call) throw new Error('write_text was not called (or was refused)');
-      return call;
-    },
+    last: () => latest(backend.generateCalls, 'generate_images'),
+    lastWrite: () => latest(backend.writeCalls, 'write_text'),
+    lastAnimation: () => latest(backend.animationCalls, 'interpolate_images'),
+    lastRestyle: () => latest(backend.restyleCalls, 'restyle_image/restyle_video'),
     setStatus(next) {
       status = next;
     },
@@ -326,42 +572,89 @@ function faceBackend(options: FakeBackendOptions): { backend: FakeBackend; handl
     },
   };
 
+  /**
+   * Accepts a job command: a new id, the call recorded with its channel, and the answer (at once,
+   * or held with `jobIds: 'manual'`).
+   */
+  function accept<R, C>(
+    payload: Record<string, unknown>,
+    calls: C[],
+    extend: (call: JobCall<R>) => C,
+  ): Promise<JobId> {
+    const { channel, emit, settle, answer } = jobChannel(payload);
+    const jobId = nextJobId++;
+    const request = structuredClone(payload.request) as R;
+    calls.push(extend({ request, channel, jobId, emit, resolve: settle.resolve, reject: settle.reject }));
+    if (options.jobIds !== 'manual') settle.resolve(jobId);
+    return answer;
+  }
+
+  const ffmpegMissing = (): IpcError => ({
+    code: 'IO',
+    message: 'ffmpeg was not found on PATH; install it (Debian: apt install ffmpeg)',
+  });
+
   const handle: CommandHandler = (cmd, payload) => {
     switch (cmd) {
       case 'app_status':
       case 'reload_engine':
         return typeof status === 'function' ? status() : structuredClone(status);
-      case 'generate_faces': {
+      case 'generate_images': {
         if (options.generateError !== undefined) return Promise.reject(options.generateError);
-        const { channel, emit, settle, answer } = jobChannel(payload);
-        backend.generateCalls.push({
-          request: payload.request as GenerateCall['request'],
-          channel,
-          emit,
-          resolve: settle.resolve,
-          reject: settle.reject,
-        });
-        if (options.jobIds !== 'manual') settle.resolve(nextJobId++);
-        return answer;
+        const refused = generateRequestError(payload.request as GenerateImagesRequest, status);
+        if (refused) return Promise.reject(refused);
+        return accept<GenerateImagesRequest, GenerateCall>(payload, backend.generateCalls, (call) => ({
+          ...call,
+          events: () => generatedImagesEvents(call.jobId, call.request),
+        }));
+      }
+      case 'interpolate_images': {
+        const request = payload.request as InterpolateRequest;
+        const refused = animationRequestError(request, status);
+        if (refused) return Promise.reject(refused);
+        return accept<InterpolateRequest, AnimationCall>(payload, backend.animationCalls, (call) => ({
+          ...call,
+          events: () => animationEvents(call.jobId, call.request),
+        }));
+      }
+      case 'restyle_image': {
+        // As the engine: settings, then the model, then the file are checked before a job exists.
+        const request = payload.request as RestyleImageRequest;
+        const model = request.model ?? 'restyle-cartoon';
+        const refused = restyleSettingsError(request.strength, null) ?? modelError(status, model, 'image-to-image');
+        if (refused) return Promise.reject(refused);
+        const picture = decodePicture(request.input, files);
+        if ('code' in picture) return Promise.reject(picture);
+        const size = { width: picture.width, height: picture.height };
+        return accept<RestyleImageRequest, RestyleCall>(payload, backend.restyleCalls, (call) => ({
+          ...call,
+          command: 'restyle_image',
+          events: () => restyledPhotoEvents(call.jobId, size),
+        }));
+      }
+      case 'restyle_video': {
+        const request = payload.request as RestyleVideoRequest;
+        const model = request.model ?? 'restyle-cartoon';
+        const refused =
+          restyleSettingsError(request.strength, request.smoothing) ?? modelError(status, model, 'image-to-image');
+        if (refused) return Promise.reject(refused);
+        if (options.ffmpegMissing) return Promise.reject(ffmpegMissing());
+        const clip = probeClip(request.input, files);
+        if ('code' in clip) return Promise.reject(clip);
+        const output = request.output ?? '';
+        const path = output.trim() === '' ? restyledClipPath(request.input) : output;
+        return accept<RestyleVideoRequest, RestyleCall>(payload, backend.restyleCalls, (call) => ({
+          ...call,
+          command: 'restyle_video',
+          events: () => restyledClipEvents(call.jobId, { ...clip, path }),
+        }));
       }
       case 'write_text': {
         // As the engine: the request is checked (and the model loaded) before a job exists.
         if (options.writeError !== undefined) return Promise.reject(options.writeError);
-        const request = payload.request as WriteRequest;
-        const refused = writeRequestError(request);
+        const refused = writeRequestError(payload.request as WriteRequest);
         if (refused) return Promise.reject(refused);
-        const { channel, emit, settle, answer } = jobChannel(payload);
-        const jobId = nextJobId++;
-        backend.writeCalls.push({
-          request: structuredClone(request),
-          channel,
-          jobId,
-          emit,
-          resolve: settle.resolve,
-          reject: settle.reject,
-        });
-        if (options.jobIds !== 'manual') settle.resolve(jobId);
-        return answer;
+        return accept<WriteRequest, WriteCall>(payload, backend.writeCalls, (call) => call);
       }
       case 'platforms_list':
         return platformsError ? Promise.reject(platformsError) : structuredClone(PLATFORMS);
@@ -394,7 +687,7 @@ function mockBackend(handle: CommandHandler): void {
 }
 
 export function installBackend(options: FakeBackendOptions = {}): FakeBackend {
-  const { backend, handle } = faceBackend(options);
+  const { backend, handle } = jobsBackend(options);
   mockBackend((cmd, payload) => {
     backend.commands.push(cmd);
     return handle(cmd, payload);
@@ -412,8 +705,8 @@ export function faceUrl(jobId: JobId, index: number): string {
   return `postcraft://localhost/jobs/${jobId}/${index}.png`;
 }
 
-export function imageEvent(jobId: JobId, index: number): JobEvent {
-  return { event: 'image', jobId, index, url: faceUrl(jobId, index), width: 64, height: 64 };
+export function imageEvent(jobId: JobId, index: number, side = 64): JobEvent {
+  return { event: 'image', jobId, index, url: faceUrl(jobId, index), width: side, height: side };
 }
 
 /** The whole event stream of a job that completes `total` images. */
@@ -794,7 +1087,7 @@ export function installProjectBackend(
   options: FakeProjectOptions = {},
   faceOptions: FakeBackendOptions = {},
 ): FakeBackend & FakeProject {
-  const { backend: faces, handle: faceHandle } = faceBackend(faceOptions);
+  const { backend: faces, handle: faceHandle } = jobsBackend(faceOptions);
   const engine = new Engine(options);
   const held: (() => void)[] = [];
   const project: FakeProject = {
@@ -851,9 +1144,20 @@ export function installProjectBackend(
           return engine.view();
         }
         case 'add_generated_layer': {
+          // As the engine: a generated image keeps its recipe; a restyled photo is a plain image.
           const r = request as { jobId: number; index: number };
+          const restyle = faces.restyleCalls.find((c) => c.jobId === r.jobId);
+          if (restyle) {
+            if (restyle.command !== 'restyle_image' || r.index !== 0) {
+              return Promise.reject({ code: 'JOB_NOT_FOUND', message: `job ${r.jobId} has no image ${r.index}` });
+            }
+            engine.addLayer({ type: 'image', asset: `assets/restyled-${r.jobId}-5e1f00c0ffee.png` }, 'Restyled photo', null);
+            return engine.view();
+          }
+          const generated = faces.generateCalls.find((c) => c.jobId === r.jobId);
+          const recipe = generated ? recipeOf(generated.request, r.index) : { model: 'dcgan-faces', seed: 42, index: r.index };
           engine.addLayer(
-            { type: 'generated', asset: `assets/face-${r.jobId}-${r.index}.png`, recipe: { model: 'dcgan-faces', seed: 42, index: r.index } },
+            { type: 'generated', asset: `assets/${recipe.model}-seed${recipe.seed}-${recipe.index}.png`, recipe },
             null,
             null,
           );
@@ -894,7 +1198,9 @@ export function installProjectBackend(
             const asset = `assets/${name}`;
             imported.push(asset);
             engine.media.push({ asset, name, width: 800, height: 600 });
-            if (r.place) engine.addLayer({ type: 'image', asset }, name, r.at);
+            // As the engine: clips become video layers (shown by their first frame).
+            const video = /\.(mp4|m4v|mov|webm|mkv)$/i.test(name);
+            if (r.place) engine.addLayer(video ? { type: 'video', asset } : { type: 'image', asset }, name, r.at);
           }
           if (imported.length > 0 && !r.place) engine.revision++;
           return { view: engine.view(), imported, failed };

@@ -73,8 +73,12 @@ impl Engine {
                 request.frames
             ));
         }
-        if !(1..=60).contains(&request.fps) {
-            return bad(format!("frames per second must be between 1 and 60, not {}", request.fps));
+        if !(1..=InterpolateRequest::MAX_FPS).contains(&request.fps) {
+            return bad(format!(
+                "frames per second must be between 1 and {}, not {}",
+                InterpolateRequest::MAX_FPS,
+                request.fps
+            ));
         }
         if request.output.trim().is_empty() {
             return bad("the output file is missing".into());
@@ -110,6 +114,7 @@ impl Engine {
     ) -> Result<AnimationReport, JobFailure> {
         let generator = self.image_generator(&request.model)?;
         let output = Path::new(&request.output);
+        super::ensure_parent(output)?;
         let mut frames = Vec::with_capacity(recipes.len());
         for (i, recipe) in (0u32..).zip(recipes) {
             let frame = render(&generator, recipe, cancel).map_err(|e| match e {

@@ -4,12 +4,13 @@ use std::sync::Arc;
 
 use image::RgbaImage;
 use postcraft_core::ipc::{GenerateImagesRequest, JobEvent, VaryRequest};
+use postcraft_core::post::Upscale;
 use postcraft_core::post::{Recipe, Variation};
 use postcraft_core::{ErrorCode, IpcError, JobId};
 use postcraft_infer::InferError;
 use postcraft_infer::gan::{ImageGenerator, chw_premultiplied_to_rgba8, chw_to_rgb8, slerp, vary};
 use postcraft_jobs::{CancelToken, EventSink, JobContext, JobFailure};
-use postcraft_vision::upscale::{MAX_UPSCALE_SIDE, upscale};
+use postcraft_vision::upscale::upscale;
 
 use crate::media::media_url;
 use crate::{Engine, MediaStore};
@@ -116,9 +117,10 @@ fn validate_recipe(recipe: &Recipe) -> Result<(), IpcError> {
         return bad(format!("interpolation position must be between 0 and 1, not {}", between.t));
     }
     if let Some(upscale) = recipe.upscale {
-        if upscale.longest == 0 || upscale.longest > MAX_UPSCALE_SIDE {
+        if upscale.longest == 0 || upscale.longest > Upscale::MAX_SIDE {
             return bad(format!(
-                "upscale size must be between 1 and {MAX_UPSCALE_SIDE} pixels, not {}",
+                "upscale size must be between 1 and {} pixels, not {}",
+                Upscale::MAX_SIDE,
                 upscale.longest
             ));
         }
@@ -192,4 +194,12 @@ pub(crate) fn render(
         Some(up) => upscale(&image, up.longest, up.sharpen),
         None => image,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_ui_and_the_resampler_agree_on_the_largest_upscale() {
+        assert_eq!(super::Upscale::MAX_SIDE, postcraft_vision::upscale::MAX_UPSCALE_SIDE);
+    }
 }

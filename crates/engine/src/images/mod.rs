@@ -34,3 +34,13 @@ pub(crate) fn failure_to_error(failure: JobFailure) -> IpcError {
         JobFailure::Cancelled => IpcError::new(ErrorCode::Internal, "stopped without a cancel request"),
     }
 }
+
+/// Creates the folder an output file goes into (a creator may name a new one), so the error,
+/// if any, names the folder rather than a failed encoder.
+pub(crate) fn ensure_parent(path: &std::path::Path) -> Result<(), IpcError> {
+    match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(parent) => std::fs::create_dir_all(parent)
+            .map_err(|e| IpcError::new(ErrorCode::Io, format!("cannot create the folder {}: {e}", parent.display()))),
+        None => Ok(()),
+    }
+}

@@ -193,8 +193,12 @@ fn check_options(options: &VideoOptions) -> Result<(), IpcError> {
     if !(0.0..=1.0).contains(&options.strength) {
         return bad(format!("strength must be between 0 and 1, not {}", options.strength));
     }
-    if !(0.0..=0.95).contains(&options.smoothing) {
-        return bad(format!("smoothing must be between 0 and 0.95, not {}", options.smoothing));
+    if !(0.0..=RestyleVideoRequest::MAX_SMOOTHING).contains(&options.smoothing) {
+        return bad(format!(
+            "smoothing must be between 0 and {}, not {}",
+            RestyleVideoRequest::MAX_SMOOTHING,
+            options.smoothing
+        ));
     }
     Ok(())
 }
@@ -213,6 +217,7 @@ fn restyle_clip(
     let Some(first) = translators.first() else {
         return Err(JobFailure::Failed(IpcError::new(ErrorCode::Internal, "no model session for the video")));
     };
+    super::ensure_parent(output)?;
     let reader = FrameReader::open(ffmpeg, input, info).map_err(media_error)?;
     // yuv420p (what every player takes) needs even sides: an odd side gets one black row or
     // column rather than refusing the clip.

@@ -1,6 +1,7 @@
 /** The names of the line icons drawn by Icon.svelte. */
 export type IconName =
   | 'image'
+  | 'restyle'
   | 'write'
   | 'canvas'
   | 'audio'

@@ -13,6 +13,14 @@ describe('dropZoneAt', () => {
     expect(dropZoneAt({ x: 300, y: 300 }, { canvas: null, bin })).toBeNull();
     expect(dropZoneAt({ x: 0, y: 0 }, { canvas: { left: 0, top: 0, width: 0, height: 0 } })).toBeNull();
   });
+
+  it('routes drops on the Restyle panel\'s zone to it, whatever is under it', () => {
+    const restyle = { left: 700, top: 60, width: 300, height: 140 };
+    expect(dropZoneAt({ x: 800, y: 100 }, { canvas, bin, restyle })).toBe('restyle');
+    expect(dropZoneAt({ x: 300, y: 300 }, { canvas, bin, restyle })).toBe('canvas');
+    // A hidden panel registers no zone.
+    expect(dropZoneAt({ x: 800, y: 100 }, { canvas, bin, restyle: null })).toBeNull();
+  });
 });
 
 describe('dropRequest', () => {
@@ -28,8 +36,9 @@ describe('dropRequest', () => {
     expect(dropRequest('bin', ['/a.png'], null)).toEqual({ paths: ['/a.png'], place: false, at: null });
   });
 
-  it('refuses drops elsewhere or without files', () => {
+  it('refuses drops elsewhere or without files, and leaves the Restyle zone to its panel', () => {
     expect(dropRequest(null, ['/a.png'], null)).toBeNull();
+    expect(dropRequest('restyle', ['/a.png'], null)).toBeNull();
     expect(dropRequest('canvas', [], { x: 1, y: 1 })).toBeNull();
   });
 });

@@ -1,10 +1,11 @@
 /**
  * Where files dragged from the OS land: on the canvas (imported and placed under the pointer),
- * on the media bin (imported only), or elsewhere (refused). Pure: rectangles come from the DOM.
+ * on the media bin (imported only), on the Restyle panel's drop zone (the file to restyle), or
+ * elsewhere (refused). Pure: rectangles come from the DOM.
  */
 import type { Point } from './geometry';
 
-export type DropZone = 'canvas' | 'bin';
+export type DropZone = 'canvas' | 'bin' | 'restyle';
 
 /** The parts of a DOMRect the router reads. */
 export interface RectLike {
@@ -21,21 +22,28 @@ function inside(rect: RectLike | null | undefined, p: Point): boolean {
 
 /**
  * The zone under `p` (CSS px of the page). The media bin wins where they overlap (it is drawn
- * over the stage).
+ * over the stage); the Restyle drop zone is in the side panel, beside both.
  */
-export function dropZoneAt(p: Point, zones: { canvas?: RectLike | null; bin?: RectLike | null }): DropZone | null {
+export function dropZoneAt(
+  p: Point,
+  zones: { canvas?: RectLike | null; bin?: RectLike | null; restyle?: RectLike | null },
+): DropZone | null {
+  if (inside(zones.restyle, p)) return 'restyle';
   if (inside(zones.bin, p)) return 'bin';
   if (inside(zones.canvas, p)) return 'canvas';
   return null;
 }
 
-/** The request a drop makes, or null when it lands outside both zones or brings no files. */
+/**
+ * The import request a drop makes, or null when it lands outside the canvas and the bin or brings
+ * no files.
+ */
 export function dropRequest(
   zone: DropZone | null,
   paths: readonly string[],
   canvasPoint: Point | null,
 ): { paths: string[]; place: boolean; at: [number, number] | null } | null {
-  if (zone === null || paths.length === 0) return null;
+  if ((zone !== 'canvas' && zone !== 'bin') || paths.length === 0) return null;
   if (zone === 'bin') return { paths: [...paths], place: false, at: null };
   return {
     paths: [...paths],

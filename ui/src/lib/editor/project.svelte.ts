@@ -554,10 +554,10 @@ export class ProjectStore {
     );
   }
 
-  /** Adds image `index` of face job `jobId` to the post. */
+  /** Adds image `index` of generation job `jobId` (a restyle job: index 0) to the post. */
   async addGenerated(jobId: number, index: number, inputTime?: number): Promise<void> {
     await this.#viewCommand(
-      'Could not add the face to the post',
+      'Could not add the image to the post',
       () => this.#ipc.addGeneratedLayer({ jobId, index }),
       inputTime,
       true,

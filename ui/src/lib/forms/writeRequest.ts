@@ -6,7 +6,7 @@
  * (the engine ignores them anyway). Limits are the engine's (crates/core/src/write_ipc.rs).
  */
 import type { WriteRequest, WriteTool } from '../ipc';
-import { parseSeed, type Parsed } from './faceRequest';
+import { parseSeed, type Parsed } from './imageRequest';
 
 export const MAX_VARIANTS = 6;
 export const DEFAULT_VARIANTS = 3;

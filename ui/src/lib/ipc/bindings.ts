@@ -73,7 +73,7 @@ models: Array<ModelStatus>, };
 
 export type Upscale = { 
 /**
- * Target size of the longer side, in pixels.
+ * Target size of the longer side, in pixels (1 to [`Upscale::MAX_SIDE`]).
  */
 longest: number, 
 /**
@@ -133,9 +133,10 @@ export type RestyleVideoRequest = {
  */
 input: string, 
 /**
- * Where the MP4 goes (written to a temporary file, renamed there when complete).
+ * Where the MP4 goes (written to a temporary file, renamed there when complete); empty:
+ * `<name>-restyled.mp4` beside the clip, never overwriting a file.
  */
-output: string, 
+output?: string, 
 /**
  * Manifest id of an `image-to-image` model.
  */
@@ -1097,3 +1098,7 @@ index: number, };
 export const ERROR_CODES: readonly ErrorCode[] = ["RUNTIME_MISSING", "RUNTIME_INCOMPATIBLE", "MANIFEST_INVALID", "MODEL_MISSING", "MODEL_HASH_MISMATCH", "MODEL_INVALID", "INFERENCE_FAILED", "INVALID_REQUEST", "JOB_NOT_FOUND", "IO", "MEDIA_INVALID", "PROJECT_INVALID", "RENDER_FAILED", "INTERNAL"];
 export const MAX_FACE_COUNT = 1024;
 export const MAX_SEED = 9007199254740991;
+export const MAX_ANIMATION_FRAMES = 600;
+export const MAX_ANIMATION_FPS = 60;
+export const MAX_UPSCALE_SIDE = 4096;
+export const MAX_SMOOTHING = 0.95;

@@ -32,9 +32,12 @@ import {
   scaledMediaUrl,
   appStatus,
   cancelJob,
-  generateFaces,
+  generateImages,
   insideTauri,
+  interpolateImages,
   isIpcError,
+  restyleImage,
+  restyleVideo,
   toIpcError,
   writeText,
   type JobEvent,
@@ -56,7 +59,7 @@ describe('toIpcError', () => {
   });
 
   it.each([
-    ['a string', 'command generate_faces not found', 'command generate_faces not found'],
+    ['a string', 'command generate_images not found', 'command generate_images not found'],
     ['an Error', new TypeError('x is undefined'), 'x is undefined'],
     ['an unknown code', { code: 'NOPE', message: 'odd' }, 'odd'],
   ])('maps %s to INTERNAL', (_what, input, message) => {
@@ -84,10 +87,10 @@ describe('commands', () => {
     expect(backend.commands).toEqual(['app_status']);
   });
 
-  it('generateFaces sends the request and a channel, and delivers events in order', async () => {
+  it('generateImages sends the request and a channel, and delivers events in order', async () => {
     const backend = installBackend();
     const received: JobEvent[] = [];
-    const jobId = await generateFaces({ count: 2, seed: 42 }, (e) => received.push(e));
+    const jobId = await generateImages({ count: 2, seed: 42 }, (e) => received.push(e));
     expect(jobId).toBe(1);
 
     const call = backend.last();
@@ -99,11 +102,11 @@ describe('commands', () => {
     expect(received).toEqual(stream);
   });
 
-  it('generateFaces rejects with the IpcError of the backend', async () => {
+  it('generateImages rejects with the IpcError of the backend', async () => {
     installBackend({
       generateError: { code: 'RUNTIME_MISSING', message: 'ONNX Runtime was not found.' },
     });
-    await expect(generateFaces({ count: 1, seed: 0 }, () => {})).rejects.toEqual({
+    await expect(generateImages({ count: 1, seed: 0 }, () => {})).rejects.toEqual({
       code: 'RUNTIME_MISSING',
       message: 'ONNX Runtime was not found.',
     });
@@ -111,7 +114,7 @@ describe('commands', () => {
 
   it('normalizes a rejection that is not an IpcError', async () => {
     installBackend({ generateError: 'IPC channel closed' });
-    await expect(generateFaces({ count: 1, seed: 0 }, () => {})).rejects.toEqual({
+    await expect(generateImages({ count: 1, seed: 0 }, () => {})).rejects.toEqual({
       code: 'INTERNAL',
       message: 'IPC channel closed',
     });
@@ -158,6 +161,91 @@ describe('commands', () => {
       code: 'MODEL_MISSING',
       message: 'smollm2-135m.onnx is missing.',
     });
+  });
+
+  it('generateImages sends generate_images; the engine refuses what it cannot run', async () => {
+    const backend = installBackend();
+    await generateImages({ model: 'dcgan-stickers', count: 2, seed: 1, upscale: { longest: 1080, sharpen: 0.5 } }, () => {});
+    expect(backend.commands).toEqual(['generate_images']);
+    expect(backend.last().events().map((e) => e.event)).toEqual(['started', 'image', 'progress', 'image', 'progress', 'finished']);
+    await expect(generateImages({ model: 'nope', count: 1, seed: 1 }, () => {})).rejects.toEqual({
+      code: 'MODEL_MISSING',
+      message: 'no model `nope` in the manifest',
+    });
+    await expect(generateImages({ count: 1, seed: 1, vary: { index: 0, strength: 2 } }, () => {})).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+    });
+  });
+
+  it('interpolateImages sends the request and a channel, and delivers the stream in order', async () => {
+    const backend = installBackend();
+    const received: JobEvent[] = [];
+    const request = {
+      model: 'dcgan-faces',
+      fromSeed: 42,
+      fromIndex: 0,
+      toSeed: 7,
+      toIndex: 2,
+      frames: 3,
+      fps: 12,
+      pingPong: false,
+      format: 'gif' as const,
+      output: '/p/a.gif',
+    };
+    const jobId = await interpolateImages(request, (e) => received.push(e));
+    const call = backend.lastAnimation();
+    expect(call.request).toEqual(request);
+    expect(call.jobId).toBe(jobId);
+    const stream = call.events();
+    expect(stream.map((e) => e.event)).toEqual(['started', 'progress', 'progress', 'progress', 'fileWritten', 'finished']);
+    call.emit(...stream);
+    expect(received).toEqual(stream);
+    await expect(interpolateImages({ ...request, frames: 601 }, () => {})).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(interpolateImages({ ...request, output: '' }, () => {})).rejects.toEqual({
+      code: 'INVALID_REQUEST',
+      message: 'the output file is missing',
+    });
+  });
+
+  it('restyleImage and restyleVideo send their requests; a file that is no media is refused with MEDIA_INVALID', async () => {
+    const backend = installBackend();
+    const received: JobEvent[] = [];
+    await restyleImage({ input: '/home/me/Pictures/beach.jpg', model: 'restyle-photo', strength: 0.5 }, (e) => received.push(e));
+    const photo = backend.lastRestyle();
+    expect(photo.command).toBe('restyle_image');
+    photo.emit(...photo.events());
+    expect(received.map((e) => e.event)).toEqual(['started', 'progress', 'progress', 'restyled', 'finished']);
+
+    await restyleVideo(
+      { input: '/home/me/Videos/silent.webm', output: '', model: 'restyle-cartoon', strength: 1, smoothing: 0.5 },
+      () => {},
+    );
+    const clip = backend.lastRestyle();
+    expect(clip.command).toBe('restyle_video');
+    expect(clip.events().at(-2)).toEqual({
+      event: 'fileWritten',
+      jobId: clip.jobId,
+      path: '/home/me/Videos/silent-restyled.mp4',
+      width: 320,
+      height: 240,
+      frames: 50,
+      hasAudio: false,
+    });
+    expect(backend.commands).toEqual(['restyle_image', 'restyle_video']);
+
+    await expect(restyleImage({ input: '/home/me/notes.txt', strength: 1 }, () => {})).rejects.toMatchObject({
+      code: 'MEDIA_INVALID',
+    });
+    await expect(restyleImage({ input: '/nowhere.png', strength: 1 }, () => {})).rejects.toEqual({
+      code: 'MEDIA_INVALID',
+      message: 'nowhere.png could not be opened as an image: No such file or directory (os error 2)',
+    });
+    await expect(
+      restyleVideo({ input: '/home/me/Videos/broken.mp4', output: '', strength: 1, smoothing: 0.5 }, () => {}),
+    ).rejects.toMatchObject({ code: 'MEDIA_INVALID' });
+    await expect(
+      restyleVideo({ input: '/home/me/Videos/clip.mp4', output: '', strength: 1, smoothing: 0.99 }, () => {}),
+    ).rejects.toEqual({ code: 'INVALID_REQUEST', message: 'smoothing must be between 0 and 0.95, not 0.99' });
   });
 
   it('cancelJob passes the job id', async () => {

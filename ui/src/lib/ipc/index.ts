@@ -16,9 +16,10 @@ import type {
   ApplyEditsRequest,
   ExportReport,
   ExportRequest,
-  GenerateFacesRequest,
+  GenerateImagesRequest,
   ImportMediaRequest,
   ImportReport,
+  InterpolateRequest,
   IpcError,
   JobEvent,
   JobId,
@@ -26,12 +27,22 @@ import type {
   PlatformInfo,
   PresetInfo,
   ProjectView,
+  RestyleImageRequest,
+  RestyleVideoRequest,
   TextCount,
   WriteRequest,
 } from './bindings';
 
 export type * from './bindings';
-export { ERROR_CODES, MAX_FACE_COUNT, MAX_SEED } from './bindings';
+export {
+  ERROR_CODES,
+  MAX_ANIMATION_FPS,
+  MAX_ANIMATION_FRAMES,
+  MAX_FACE_COUNT,
+  MAX_SEED,
+  MAX_SMOOTHING,
+  MAX_UPSCALE_SIDE,
+} from './bindings';
 
 const ERROR_CODE_SET: ReadonlySet<string> = new Set<string>(ERROR_CODES);
 
@@ -74,18 +85,54 @@ export function appStatus(): Promise<AppStatus> {
   return call<AppStatus>('app_status');
 }
 
-/**
- * Starts a face-generation job. Resolves with its id at once; `onEvent` then receives
- * `started`, `progress`/`image` interleaved, and one `finished`. Events may arrive before
- * the promise resolves.
- */
-export function generateFaces(
-  request: GenerateFacesRequest,
-  onEvent: (event: JobEvent) => void,
-): Promise<JobId> {
+/** Starts a job command: its events come through a fresh Channel, its id as the answer. */
+function startJob(command: string, request: unknown, onEvent: (event: JobEvent) => void): Promise<JobId> {
   const channel = new Channel<JobEvent>();
   channel.onmessage = onEvent;
-  return call<JobId>('generate_faces', { request, onEvent: channel });
+  return call<JobId>(command, { request, onEvent: channel });
+}
+
+/**
+ * Starts an image-generation job (new images of a seed, or variations of one image). Resolves
+ * with its id at once; `onEvent` then receives `started`, `progress`/`image` interleaved, and one
+ * `finished`. Events may arrive before the promise resolves. Rejects (no job) when the request is
+ * out of range or the model cannot be loaded.
+ */
+export function generateImages(
+  request: GenerateImagesRequest,
+  onEvent: (event: JobEvent) => void,
+): Promise<JobId> {
+  return startJob('generate_images', request, onEvent);
+}
+
+/**
+ * Starts rendering an animation between two generated images (GIF or MP4) into
+ * `request.output`. Events: `started`, `progress` counting frames, one `fileWritten`, `finished`.
+ */
+export function interpolateImages(
+  request: InterpolateRequest,
+  onEvent: (event: JobEvent) => void,
+): Promise<JobId> {
+  return startJob('interpolate_images', request, onEvent);
+}
+
+/**
+ * Starts restyling a photo. Events: `started`, `progress` counting tiles, one `restyled` (the
+ * result's and the original's URLs, same size), `finished`. Rejects (no job) for a file that is
+ * not an image (`MEDIA_INVALID`), a missing model or out-of-range settings.
+ */
+export function restyleImage(request: RestyleImageRequest, onEvent: (event: JobEvent) => void): Promise<JobId> {
+  return startJob('restyle_image', request, onEvent);
+}
+
+/**
+ * Starts restyling a clip into an MP4 (empty `output`: `<name>-restyled.mp4` beside the clip).
+ * Events: `started`, `progress` counting frames (with `rate` in frames per second and `etaMs`),
+ * one `fileWritten`, `finished`. Rejects (no job) for an unreadable clip (`MEDIA_INVALID`).
+ * Cancelled, it leaves no file.
+ */
+export function restyleVideo(request: RestyleVideoRequest, onEvent: (event: JobEvent) => void): Promise<JobId> {
+  return startJob('restyle_video', request, onEvent);
 }
 
 /**
@@ -95,9 +142,7 @@ export function generateFaces(
  * Rejects (no job) when the request is invalid or the text model cannot be loaded.
  */
 export function writeText(request: WriteRequest, onEvent: (event: JobEvent) => void): Promise<JobId> {
-  const channel = new Channel<JobEvent>();
-  channel.onmessage = onEvent;
-  return call<JobId>('write_text', { request, onEvent: channel });
+  return startJob('write_text', request, onEvent);
 }
 
 /**
@@ -204,7 +249,10 @@ export function importMedia(request: ImportMediaRequest): Promise<ImportReport> 
   return call<ImportReport>('import_media', { request });
 }
 
-/** Adds an image of a face job (from the Image panel) to the post as a layer. */
+/**
+ * Adds an image of a generation job (its index) or of a restyle job (index 0) to the post as a
+ * layer, saved into the project.
+ */
 export function addGeneratedLayer(request: AddGeneratedRequest): Promise<ProjectView> {
   return call<ProjectView>('add_generated_layer', { request });
 }
@@ -417,7 +465,10 @@ export async function onFileDrag(handler: (event: FileDragEvent) => void): Promi
 export interface StudioIpc {
   appStatus: typeof appStatus;
   reloadEngine: typeof reloadEngine;
-  generateFaces: typeof generateFaces;
+  generateImages: typeof generateImages;
+  interpolateImages: typeof interpolateImages;
+  restyleImage: typeof restyleImage;
+  restyleVideo: typeof restyleVideo;
   writeText: typeof writeText;
   cancelJob: typeof cancelJob;
   platformsList: typeof platformsList;
@@ -445,7 +496,10 @@ export interface StudioIpc {
 export const tauriIpc: StudioIpc = {
   appStatus,
   reloadEngine,
-  generateFaces,
+  generateImages,
+  interpolateImages,
+  restyleImage,
+  restyleVideo,
   writeText,
   cancelJob,
   platformsList,

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 
-import { faceModel, readyStatus, runtimeMissingStatus, textModel } from '../../test/backend';
-import { faceReadiness, findFaceModel, hintFor, needsSetup, textReadiness, writeHintFor } from './readiness';
+import { faceModel, readyStatus, restyleModel, runtimeMissingStatus, stickerModel, textModel } from '../../test/backend';
+import {
+  animationHintFor,
+  faceReadiness,
+  findFaceModel,
+  hintFor,
+  imageReadiness,
+  modelsOfKind,
+  needsSetup,
+  restyleHintFor,
+  restyleReadiness,
+  textReadiness,
+  writeHintFor,
+} from './readiness';
 
 describe('faceReadiness', () => {
   it('is ready when the runtime and the face model are loaded', () => {
@@ -123,5 +135,55 @@ describe('textReadiness', () => {
   it('gives writing hints, not face hints', () => {
     expect(writeHintFor('INVALID_REQUEST')).toBeNull();
     expect(writeHintFor('INFERENCE_FAILED')).toContain('fewer variants');
+  });
+});
+
+describe('imageReadiness', () => {
+  it('checks the chosen model by its id', () => {
+    const broken = { code: 'MODEL_INVALID' as const, message: 'dcgan-stickers.onnx has the wrong outputs' };
+    const state = { kind: 'loaded' as const, status: readyStatus({ models: [faceModel(), stickerModel({ loaded: false, error: broken })] }) };
+    expect(imageReadiness(state, 'dcgan-faces').ready).toBe(true);
+    const stickers = imageReadiness(state, 'dcgan-stickers');
+    expect(stickers.ready).toBe(false);
+    expect(stickers.problem).toMatchObject({ title: 'Stickers (DCGAN, 64x64, transparent) is not available', code: 'MODEL_INVALID' });
+    expect(stickers.problem?.hint).toContain('./scripts/run');
+    const unknown = imageReadiness(state, 'my-gan');
+    expect(unknown.problem?.message).toBe('models/manifest.toml lists no "my-gan" model.');
+  });
+
+  it('lists the models of a kind once the status is in', () => {
+    expect(modelsOfKind({ kind: 'loading' }, 'image-gan')).toEqual([]);
+    expect(modelsOfKind({ kind: 'loaded', status: readyStatus() }, 'image-gan').map((m) => m.id)).toEqual([
+      'dcgan-faces',
+      'dcgan-stickers',
+    ]);
+  });
+});
+
+describe('restyleReadiness', () => {
+  it('is ready when the runtime and the chosen restyle model are loaded', () => {
+    const state = { kind: 'loaded' as const, status: readyStatus() };
+    expect(restyleReadiness(state, 'restyle-cartoon')).toMatchObject({ ready: true, model: { id: 'restyle-cartoon' } });
+    expect(restyleReadiness(state, 'restyle-photo').ready).toBe(true);
+  });
+
+  it('explains a missing runtime or model', () => {
+    const runtime = restyleReadiness({ kind: 'loaded', status: runtimeMissingStatus() }, 'restyle-cartoon');
+    expect(runtime.problem?.code).toBe('RUNTIME_MISSING');
+    const missing = { code: 'MODEL_MISSING' as const, message: 'restyle-photo.onnx is missing' };
+    const model = restyleReadiness(
+      { kind: 'loaded', status: readyStatus({ models: [restyleModel('restyle-photo', { loaded: false, error: missing })] }) },
+      'restyle-photo',
+    );
+    expect(model.problem).toMatchObject({ message: 'restyle-photo.onnx is missing', code: 'MODEL_MISSING' });
+    expect(restyleReadiness({ kind: 'no-app' }, 'restyle-photo').problem?.message).toContain('photos and clips are restyled');
+  });
+
+  it('gives restyle and animation hints', () => {
+    expect(restyleHintFor('MEDIA_INVALID')).toContain('Pick a photo');
+    expect(restyleHintFor('MODEL_MISSING')).toContain('./scripts/run');
+    expect(restyleHintFor('INVALID_REQUEST')).toBeNull();
+    expect(animationHintFor('IO')).toContain("output file's folder");
+    expect(animationHintFor('INVALID_REQUEST')).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 /**
- * What the studio has loaded, and whether the Image tool can generate faces.
+ * What the studio has loaded, and whether each tool (Image, Restyle, Write) can run.
  * Pure functions over {@link AppStatus}, so the rules are tested without a window.
  */
 import type { AppStatus, ErrorCode, IpcError, ModelStatus } from '../ipc';
@@ -7,6 +7,10 @@ import type { AppStatus, ErrorCode, IpcError, ModelStatus } from '../ipc';
 /** The manifest id of the face GAN (models/manifest.toml). */
 export const FACE_MODEL_ID = 'dcgan-faces';
 export const FACE_MODEL_KIND = 'image-gan';
+/** The manifest id of the sticker GAN (transparent images). */
+export const STICKER_MODEL_ID = 'dcgan-stickers';
+/** The manifest kind of the Restyle tool's models. */
+export const RESTYLE_MODEL_KIND = 'image-to-image';
 
 /** The command that installs ONNX Runtime and the models. */
 export const SETUP_COMMAND = './scripts/run';
@@ -38,9 +42,9 @@ export function hintFor(code: ErrorCode): string | null {
   }
   switch (code) {
     case 'INFERENCE_FAILED':
-      return 'Try again, perhaps with fewer faces. If it keeps failing, re-run set-up.';
+      return 'Try again, perhaps with fewer images. If it keeps failing, re-run set-up.';
     case 'INVALID_REQUEST':
-      return 'Check the count and the seed.';
+      return 'Check the count, the seed and the upscale size.';
     case 'IO':
       return 'Check the disk space and the permissions of the app data folder.';
     default:
@@ -66,7 +70,7 @@ export interface Problem {
 }
 
 /** Whether a tool's model can run, and why not. */
-export interface FaceReadiness {
+export interface ModelReadiness {
   ready: boolean;
   /** Why not (null when ready or still loading). */
   problem: Problem | null;
@@ -82,7 +86,7 @@ interface ModelNeed {
   hint: (code: ErrorCode) => string | null;
 }
 
-function modelReadiness(state: StudioStatusState, need: ModelNeed): FaceReadiness {
+function modelReadiness(state: StudioStatusState, need: ModelNeed): ModelReadiness {
   switch (state.kind) {
     case 'no-app':
       return {
@@ -152,7 +156,7 @@ function modelReadiness(state: StudioStatusState, need: ModelNeed): FaceReadines
   }
 }
 
-export function faceReadiness(state: StudioStatusState): FaceReadiness {
+export function faceReadiness(state: StudioStatusState): ModelReadiness {
   return modelReadiness(state, {
     doneByApp: 'faces are generated',
     find: findFaceModel,
@@ -189,12 +193,69 @@ export function writeHintFor(code: ErrorCode): string | null {
 }
 
 /** Whether the Write tool can run: the runtime and the text model loaded. */
-export function textReadiness(state: StudioStatusState): FaceReadiness {
+export function textReadiness(state: StudioStatusState): ModelReadiness {
   return modelReadiness(state, {
     doneByApp: 'text is written',
     find: findTextModel,
     missingTitle: 'No text model in the manifest',
     missingMessage: `models/manifest.toml lists no "${TEXT_MODEL_ID}" model.`,
     hint: writeHintFor,
+  });
+}
+
+/** Every model of manifest kind `kind`, in manifest order (none until the status is in). */
+export function modelsOfKind(state: StudioStatusState, kind: string): ModelStatus[] {
+  return state.kind === 'loaded' ? state.status.models.filter((m) => m.kind === kind) : [];
+}
+
+const byId = (id: string) => (status: AppStatus) => status.models.find((m) => m.id === id) ?? null;
+
+/** Whether the Image tool can generate with model `id` (faces, stickers). */
+export function imageReadiness(state: StudioStatusState, id: string): ModelReadiness {
+  return modelReadiness(state, {
+    doneByApp: 'images are generated',
+    find: byId(id),
+    missingTitle: 'This model is not in the manifest',
+    missingMessage: `models/manifest.toml lists no "${id}" model.`,
+    hint: hintFor,
+  });
+}
+
+/** What to do about an error of the Restyle tool; null when the message says it all. */
+export function restyleHintFor(code: ErrorCode): string | null {
+  if (needsSetup(code)) return hintFor(code);
+  switch (code) {
+    case 'MEDIA_INVALID':
+      return 'Pick a photo (PNG, JPEG, WebP, GIF or BMP) or a clip (MP4, WebM, MOV or GIF).';
+    case 'INFERENCE_FAILED':
+      return 'Try again, perhaps with a smaller photo or a shorter clip. If it keeps failing, re-run set-up.';
+    case 'IO':
+      return 'Check that the file can be read, and the disk space and permissions of the folder the result goes to.';
+    default:
+      return null;
+  }
+}
+
+/** What to do about an error of an animation; null when the message says it all. */
+export function animationHintFor(code: ErrorCode): string | null {
+  if (needsSetup(code)) return hintFor(code);
+  switch (code) {
+    case 'IO':
+      return 'Check that the output file\'s folder exists and can be written to.';
+    case 'INFERENCE_FAILED':
+      return hintFor(code);
+    default:
+      return null;
+  }
+}
+
+/** Whether the Restyle tool can run with model `id` (photo to clip-art, clip-art to photo). */
+export function restyleReadiness(state: StudioStatusState, id: string): ModelReadiness {
+  return modelReadiness(state, {
+    doneByApp: 'photos and clips are restyled',
+    find: byId(id),
+    missingTitle: 'This restyle model is not in the manifest',
+    missingMessage: `models/manifest.toml lists no "${id}" model.`,
+    hint: restyleHintFor,
   });
 }

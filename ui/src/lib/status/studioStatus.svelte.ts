@@ -1,12 +1,12 @@
 /** The studio's loaded runtime and models, fetched from the app (reactive). */
 import { insideTauri, toIpcError, type AppStatus, type StudioIpc } from '../ipc';
-import { faceReadiness, textReadiness, type FaceReadiness, type StudioStatusState } from './readiness';
+import { faceReadiness, textReadiness, type ModelReadiness, type StudioStatusState } from './readiness';
 
 export class StudioStatus {
   state: StudioStatusState = $state.raw({ kind: 'loading' });
-  readonly faces: FaceReadiness = $derived(faceReadiness(this.state));
+  readonly faces: ModelReadiness = $derived(faceReadiness(this.state));
   /** The Write tool's text model. */
-  readonly text: FaceReadiness = $derived(textReadiness(this.state));
+  readonly text: ModelReadiness = $derived(textReadiness(this.state));
 
   readonly #ipc: Pick<StudioIpc, 'appStatus' | 'reloadEngine'>;
   readonly #inApp: () => boolean;

@@ -1,9 +1,12 @@
 /**
- * The face-generation job as the Image panel sees it: a pure reducer that folds
+ * The image-generation job as the Image panel sees it: a pure reducer that folds
  * {@link JobEvent}s and the local request lifecycle ({@link reduceJobLifecycle}: "latest wins")
- * into view state.
+ * into view state. Each image knows where it comes from (model, seed, index, variation), so it
+ * can be varied or animated later, after other jobs replaced it on screen.
  */
-import type { JobEvent, JobId } from '../ipc';
+import type { GenerateImagesRequest, JobEvent, JobId } from '../ipc';
+import { imageModel } from '../models';
+import { FACE_MODEL_ID } from '../status/readiness';
 import {
   currentJobOf,
   plural,
@@ -12,29 +15,45 @@ import {
   type JobLifecycleState,
 } from './jobState';
 
-export interface FaceImage {
+/** What makes an image again: the engine's recipe, as far as the UI needs it. */
+export interface ImageSource {
+  /** Manifest id of the generator. */
+  model: string;
+  seed: number;
+  /** The image's index within the seed. */
+  index: number;
+  /** Set for a variation of that image: which one, and how far from it. */
+  variation: { number: number; strength: number } | null;
+}
+
+export interface GeneratedImage {
   jobId: JobId;
+  /** The item's index within the job (what `add_generated_layer` takes). */
   index: number;
   url: string;
   width: number;
   height: number;
+  source: ImageSource;
 }
 
-export interface FaceJobState extends JobLifecycleState {
+export interface ImageJobState extends JobLifecycleState {
+  /** The request of the current job (null before the first). */
+  request: GenerateImagesRequest | null;
   done: number;
   total: number;
   /** Milliseconds left, as the backend estimates; null until it knows. */
   etaMs: number | null;
   /** Sorted by index, one entry per index. */
-  images: FaceImage[];
+  images: GeneratedImage[];
 }
 
-export type FaceJobAction = { type: 'submitted'; seq: number; total: number } | JobLifecycleAction;
+export type ImageJobAction = { type: 'submitted'; seq: number; request: GenerateImagesRequest } | JobLifecycleAction;
 
-export const initialFaceJobState: Readonly<FaceJobState> = Object.freeze({
+export const initialImageJobState: Readonly<ImageJobState> = Object.freeze({
   seq: 0,
   jobId: null,
   status: 'idle',
+  request: null,
   done: 0,
   total: 0,
   etaMs: null,
@@ -43,14 +62,28 @@ export const initialFaceJobState: Readonly<FaceJobState> = Object.freeze({
   cancelRequested: false,
 });
 
-function insertImage(images: FaceImage[], image: FaceImage): FaceImage[] {
+/** Where item `index` of a job made for `request` comes from (as the engine makes its recipe). */
+export function sourceOf(request: GenerateImagesRequest, index: number): ImageSource {
+  const model = request.model ?? FACE_MODEL_ID;
+  if (request.vary) {
+    return {
+      model,
+      seed: request.seed,
+      index: request.vary.index,
+      variation: { number: index, strength: request.vary.strength },
+    };
+  }
+  return { model, seed: request.seed, index, variation: null };
+}
+
+function insertImage(images: GeneratedImage[], image: GeneratedImage): GeneratedImage[] {
   const next = images.filter((existing) => existing.index !== image.index);
   next.push(image);
   next.sort((a, b) => a.index - b.index);
   return next;
 }
 
-function reduceEvent(state: FaceJobState, event: JobEvent): FaceJobState {
+function reduceEvent(state: ImageJobState, event: JobEvent): ImageJobState {
   const adopted = currentJobOf(state, event);
   if (adopted === null) return state;
 
@@ -66,12 +99,14 @@ function reduceEvent(state: FaceJobState, event: JobEvent): FaceJobState {
         etaMs: event.etaMs,
       };
     case 'image': {
+      if (!adopted.request) return adopted;
       const images = insertImage(adopted.images, {
         jobId: event.jobId,
         index: event.index,
         url: event.url,
         width: event.width,
         height: event.height,
+        source: sourceOf(adopted.request, event.index),
       });
       const done = adopted.status === 'running' ? Math.max(adopted.done, images.length) : adopted.done;
       return { ...adopted, images, done };
@@ -92,14 +127,15 @@ function reduceEvent(state: FaceJobState, event: JobEvent): FaceJobState {
   return state;
 }
 
-export function reduceFaceJob(state: FaceJobState, action: FaceJobAction): FaceJobState {
+export function reduceImageJob(state: ImageJobState, action: ImageJobAction): ImageJobState {
   if (action.type === 'submitted') {
     return {
-      ...initialFaceJobState,
+      ...initialImageJobState,
       images: [],
       seq: action.seq,
       status: 'running',
-      total: action.total,
+      request: action.request,
+      total: action.request.count,
     };
   }
   return reduceJobLifecycle(state, action, reduceEvent, { etaMs: null });
@@ -123,20 +159,33 @@ export function formatEta(etaMs: number | null): string {
     : `${hours} h ${String(restMinutes).padStart(2, '0')} min left`;
 }
 
+/** What the job's images are called: "faces", "stickers", or "variations" of one. */
+function nounsOf(request: GenerateImagesRequest | null): { one: string; many: string } {
+  if (request?.vary) return { one: 'variation', many: 'variations' };
+  return imageModel(request?.model ?? FACE_MODEL_ID);
+}
+
 /** The text of the state line under the Generate button (empty while idle). */
-export function describeFaceJob(state: FaceJobState): string {
+export function describeImageJob(state: ImageJobState): string {
+  const { one, many } = nounsOf(state.request);
   switch (state.status) {
     case 'idle':
       return '';
     case 'running':
-      return state.cancelRequested
-        ? 'Cancelling…'
-        : `Generating ${plural(state.total, 'face', 'faces')}…`;
+      return state.cancelRequested ? 'Cancelling…' : `Generating ${plural(state.total, one, many)}…`;
     case 'completed':
-      return `Done: ${plural(state.done, 'face', 'faces')}`;
+      return `Done: ${plural(state.done, one, many)}`;
     case 'cancelled':
       return `Cancelled after ${state.done} of ${state.total}`;
     case 'failed':
       return state.error?.message ?? 'Generation failed.';
   }
+}
+
+/** "Face 3", "Sticker 1", "Variation 2 of face 3": an image's name for people. */
+export function imageName(source: ImageSource): string {
+  const { one } = imageModel(source.model);
+  const base = `${one} ${source.index + 1}`;
+  if (!source.variation) return base.charAt(0).toUpperCase() + base.slice(1);
+  return `Variation ${source.variation.number + 1} of ${base}`;
 }

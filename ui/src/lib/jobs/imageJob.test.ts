@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 
-import type { GenerateFacesRequest } from '../ipc';
+import type { GenerateImagesRequest } from '../ipc';
 import { fakeJobCommand, nextFrame } from '../../test/jobs';
-import { FaceJob } from './faceJob.svelte';
+import { ImageJob } from './imageJob.svelte';
 
 // The lifecycle (cancel, superseded requests, failed cancels) is JobRunner's: jobRunner.test.ts.
 function fakeIpc() {
-  const { start, cancelJob, pending } = fakeJobCommand<GenerateFacesRequest>();
-  return { ipc: { generateFaces: start, cancelJob }, pending };
+  const { start, cancelJob, pending } = fakeJobCommand<GenerateImagesRequest>();
+  return { ipc: { generateImages: start, cancelJob }, pending };
 }
 
-describe('FaceJob', () => {
+describe('ImageJob', () => {
   it('runs a job through to completion', async () => {
     const { ipc, pending } = fakeIpc();
-    const job = new FaceJob(ipc);
+    const job = new ImageJob(ipc);
     const started = job.start({ count: 2, seed: 42 });
     expect(job.state).toMatchObject({ status: 'running', total: 2 });
     const call = pending[0]!;
@@ -30,7 +30,7 @@ describe('FaceJob', () => {
 
   it('a new start cancels the running job and ignores its events (latest wins)', async () => {
     const { ipc, pending } = fakeIpc();
-    const job = new FaceJob(ipc);
+    const job = new ImageJob(ipc);
     const first = job.start({ count: 4, seed: 1 });
     pending[0]!.resolve(1);
     await first;
@@ -57,7 +57,7 @@ describe('FaceJob', () => {
 
   it('turns a rejected command into a failed state', async () => {
     const { ipc, pending } = fakeIpc();
-    const job = new FaceJob(ipc);
+    const job = new ImageJob(ipc);
     const started = job.start({ count: 4, seed: 1 });
     pending[0]!.reject({ code: 'MODEL_MISSING', message: 'dcgan-faces.onnx is missing.' });
     await started;

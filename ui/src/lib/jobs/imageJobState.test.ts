@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 
-import type { JobEvent } from '../ipc';
+import type { GenerateImagesRequest, JobEvent } from '../ipc';
 import {
-  describeFaceJob,
+  describeImageJob,
   formatEta,
-  initialFaceJobState,
-  reduceFaceJob,
-  type FaceJobAction,
-  type FaceJobState,
-} from './faceJobState';
+  imageName,
+  initialImageJobState,
+  reduceImageJob,
+  sourceOf,
+  type ImageJobAction,
+  type ImageJobState,
+} from './imageJobState';
 
 const image = (jobId: number, index: number): JobEvent => ({
   event: 'image',
@@ -19,25 +21,29 @@ const image = (jobId: number, index: number): JobEvent => ({
   height: 64,
 });
 
-function fold(actions: FaceJobAction[], from: FaceJobState = initialFaceJobState): FaceJobState {
-  return actions.reduce(reduceFaceJob, from);
+function fold(actions: ImageJobAction[], from: ImageJobState = initialImageJobState): ImageJobState {
+  return actions.reduce(reduceImageJob, from);
 }
 
-function events(seq: number, ...list: JobEvent[]): FaceJobAction[] {
+function events(seq: number, ...list: JobEvent[]): ImageJobAction[] {
   return list.map((event) => ({ type: 'event', seq, event }));
 }
 
-const submitted = (seq: number, total: number): FaceJobAction => ({ type: 'submitted', seq, total });
+const submitted = (seq: number, count: number, request: Partial<GenerateImagesRequest> = {}): ImageJobAction => ({
+  type: 'submitted',
+  seq,
+  request: { count, seed: 42, ...request },
+});
 
-describe('reduceFaceJob', () => {
+describe('reduceImageJob', () => {
   it('starts idle', () => {
-    expect(initialFaceJobState.status).toBe('idle');
-    expect(describeFaceJob(initialFaceJobState)).toBe('');
+    expect(initialImageJobState.status).toBe('idle');
+    expect(describeImageJob(initialImageJobState)).toBe('');
   });
 
   it('ignores job events while idle', () => {
     const state = fold(events(0, { event: 'started', jobId: 1, total: 3 }, image(1, 0)));
-    expect(state).toEqual(initialFaceJobState);
+    expect(state).toEqual(initialImageJobState);
   });
 
   it('folds a completed job in order', () => {
@@ -63,7 +69,7 @@ describe('reduceFaceJob', () => {
     expect(state.etaMs).toBeNull();
     expect(state.images.map((i) => i.index)).toEqual([0, 1, 2]);
     expect(state.images[1]?.url).toBe('postcraft://localhost/jobs/7/1.png');
-    expect(describeFaceJob(state)).toBe('Done: 3 faces');
+    expect(describeImageJob(state)).toBe('Done: 3 faces');
   });
 
   it('tracks progress and eta while running', () => {
@@ -79,7 +85,7 @@ describe('reduceFaceJob', () => {
     expect(state.done).toBe(3);
     expect(state.total).toBe(8);
     expect(state.etaMs).toBe(12_500);
-    expect(describeFaceJob(state)).toBe('Generating 8 faces…');
+    expect(describeImageJob(state)).toBe('Generating 8 faces…');
   });
 
   it('sorts images that arrive out of order and keeps one per index', () => {
@@ -163,7 +169,7 @@ describe('reduceFaceJob', () => {
     expect(state.status).toBe('cancelled');
     expect(state.cancelRequested).toBe(false);
     expect(state.images).toHaveLength(3);
-    expect(describeFaceJob(state)).toBe('Cancelled after 3 of 8');
+    expect(describeImageJob(state)).toBe('Cancelled after 3 of 8');
   });
 
   it('shows "Cancelling…" between the request and the end', () => {
@@ -173,7 +179,7 @@ describe('reduceFaceJob', () => {
       { type: 'cancelRequested', seq: 1 },
     ]);
     expect(state.status).toBe('running');
-    expect(describeFaceJob(state)).toBe('Cancelling…');
+    expect(describeImageJob(state)).toBe('Cancelling…');
     expect(fold([{ type: 'cancelFailed', seq: 1 }], state).cancelRequested).toBe(false);
   });
 
@@ -198,7 +204,7 @@ describe('reduceFaceJob', () => {
     expect(state.status).toBe('failed');
     expect(state.error?.code).toBe('INFERENCE_FAILED');
     expect(state.images).toHaveLength(1);
-    expect(describeFaceJob(state)).toBe('The model run failed: out of memory.');
+    expect(describeImageJob(state)).toBe('The model run failed: out of memory.');
   });
 
   it('fails when the command is rejected', () => {
@@ -227,7 +233,7 @@ describe('reduceFaceJob', () => {
     ]);
     expect(state.status).toBe('completed');
     expect(state.etaMs).toBeNull();
-    expect(describeFaceJob(state)).toBe('Done: 1 face');
+    expect(describeImageJob(state)).toBe('Done: 1 face');
   });
 
   it('starts each submit from a clean slate', () => {
@@ -240,7 +246,7 @@ describe('reduceFaceJob', () => {
         { event: 'finished', jobId: 6, done: 1, outcome: { state: 'completed' } },
       ),
     ]);
-    const next = reduceFaceJob(done, submitted(2, 4));
+    const next = reduceImageJob(done, submitted(2, 4));
     expect(next).toMatchObject({
       seq: 2,
       jobId: null,
@@ -269,5 +275,47 @@ describe('formatEta', () => {
     [3_840_000, '1 h 04 min left'],
   ])('formats %s ms as "%s"', (ms, text) => {
     expect(formatEta(ms)).toBe(text);
+  });
+});
+
+describe('image sources', () => {
+  it('records where each image comes from: model, seed and index', () => {
+    const state = fold([
+      submitted(1, 2, { model: 'dcgan-stickers', seed: 9 }),
+      ...events(1, { event: 'started', jobId: 3, total: 2 }, image(3, 1), image(3, 0)),
+    ]);
+    expect(state.images.map((i) => i.source)).toEqual([
+      { model: 'dcgan-stickers', seed: 9, index: 0, variation: null },
+      { model: 'dcgan-stickers', seed: 9, index: 1, variation: null },
+    ]);
+    expect(describeImageJob(state)).toBe('Generating 2 stickers…');
+    expect(imageName(state.images[1]!.source)).toBe('Sticker 2');
+  });
+
+  it('makes image i of a variation job variation i of the chosen image', () => {
+    const request = { count: 3, seed: 42, vary: { index: 5, strength: 0.2 } };
+    expect(sourceOf(request, 2)).toEqual({
+      model: 'dcgan-faces',
+      seed: 42,
+      index: 5,
+      variation: { number: 2, strength: 0.2 },
+    });
+    expect(imageName(sourceOf(request, 2))).toBe('Variation 3 of face 6');
+    const done = fold([
+      submitted(1, 3, { vary: { index: 5, strength: 0.2 } }),
+      ...events(1, { event: 'started', jobId: 3, total: 3 }, image(3, 0), {
+        event: 'finished',
+        jobId: 3,
+        done: 1,
+        outcome: { state: 'completed' },
+      }),
+    ]);
+    expect(describeImageJob(done)).toBe('Done: 1 variation');
+  });
+
+  it('calls the images of an unknown model "images"', () => {
+    const state = fold([submitted(1, 2, { model: 'my-gan' })]);
+    expect(describeImageJob(state)).toBe('Generating 2 images…');
+    expect(imageName(sourceOf({ model: 'my-gan', count: 1, seed: 1 }, 0))).toBe('Image 1');
   });
 });

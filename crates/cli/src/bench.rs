@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Subcommand;
-use postcraft_engine::images::{ModelSource, RESTYLE_TILE, VideoOptions, plan_for, restyle_planar, video_workers};
+use postcraft_engine::images::{
+    ModelSource, RESTYLE_TILE, VIDEO_TILE, VideoOptions, plan_for, restyle_planar, video_workers,
+};
 use postcraft_engine::{Engine, FACES_MODEL, IpcError};
 use postcraft_infer::SessionOptions;
 use postcraft_infer::gan::ImageGenerator;
@@ -130,7 +132,7 @@ fn video(engine: &Engine, clip: &std::path::Path, model: &str, threads: usize, j
     // Every variant twice, interleaved; the second pass is reported (caches equally warm).
     for pass in 0..2 {
         for (i, (name, sequential, translators)) in runs.iter().enumerate() {
-            let options = VideoOptions { strength: 1.0, smoothing: 0.5, sequential: *sequential, tile: RESTYLE_TILE };
+            let options = VideoOptions { strength: 1.0, smoothing: 0.5, sequential: *sequential, tile: VIDEO_TILE };
             let out = dir.path().join(format!("{pass}-{name}.mp4"));
             let start = Instant::now();
             let report =

@@ -9,7 +9,7 @@ use clap::Subcommand;
 use postcraft_core::image_ipc::{AnimationFormat, DEFAULT_RESTYLE_MODEL, InterpolateRequest};
 use postcraft_core::ipc::{GenerateImagesRequest, VaryRequest};
 use postcraft_core::post::Upscale;
-use postcraft_engine::images::{ModelSource, RESTYLE_TILE, VideoOptions, VideoProgress, video_workers};
+use postcraft_engine::images::{ModelSource, RESTYLE_TILE, VIDEO_TILE, VideoOptions, VideoProgress, video_workers};
 use postcraft_engine::{Engine, FACES_MODEL, STICKERS_MODEL, encode_png_rgba, encode_png_with_recipe};
 
 use crate::anyhow_ipc;
@@ -264,7 +264,7 @@ pub fn video(engine: &Engine, command: VideoCommand) -> anyhow::Result<ExitCode>
     let VideoCommand::Restyle { input, output, model, strength, smoothing, sequential, threads } = command;
     let (workers, threads_each) = if sequential { (1, threads) } else { video_workers(threads) };
     let translators = engine.translator_sessions(model.source(), workers, threads_each).map_err(anyhow_ipc)?;
-    let options = VideoOptions { strength, smoothing, sequential, tile: RESTYLE_TILE };
+    let options = VideoOptions { strength, smoothing, sequential, tile: VIDEO_TILE };
     let mut stderr = std::io::stderr();
     let report = engine
         .restyle_video_with(&translators, &input, &output, &options, None, &mut |p: VideoProgress| {

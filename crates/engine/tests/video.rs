@@ -9,7 +9,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 use postcraft_core::image_ipc::RestyleVideoRequest;
-use postcraft_engine::images::{ModelSource, RESTYLE_TILE, VideoOptions};
+use postcraft_engine::images::{ModelSource, VIDEO_TILE, VideoOptions};
 use postcraft_engine::{Engine, ErrorCode, JobEvent, JobOutcome};
 
 /// A 2-second test clip made by ffmpeg's own generators (25 frames/s: 50 frames).
@@ -37,7 +37,7 @@ fn streams(path: &Path) -> Vec<serde_json::Value> {
 }
 
 fn options() -> VideoOptions {
-    VideoOptions { strength: 1.0, smoothing: 0.5, sequential: false, tile: RESTYLE_TILE }
+    VideoOptions { strength: 1.0, smoothing: 0.5, sequential: false, tile: VIDEO_TILE }
 }
 
 #[test]

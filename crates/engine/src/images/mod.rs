@@ -9,7 +9,9 @@ mod video;
 pub use animate::AnimationReport;
 pub use generate::GeneratedImage;
 pub use restyle::{RESTYLE_TILE, plan_for, restyle_planar, restyle_rgba_image};
-pub use video::{ModelSource, Translator, VideoOptions, VideoProgress, VideoReport, free_output_path, video_workers};
+pub use video::{
+    ModelSource, Translator, VIDEO_TILE, VideoOptions, VideoProgress, VideoReport, free_output_path, video_workers,
+};
 
 use postcraft_core::{ErrorCode, IpcError};
 use postcraft_jobs::JobFailure;

@@ -28,6 +28,11 @@ use crate::Engine;
 
 pub use postcraft_media::Progress as VideoProgress;
 
+/// Window side for video frames: a frame up to 1024 px runs whole (no overlap to pay for, as
+/// in a photo cut into tiles); larger frames are cut into balanced windows. Several frames are
+/// in flight at once, so this bounds memory per worker (a few hundred MB at 1024 px).
+pub const VIDEO_TILE: usize = 1024;
+
 /// How a clip is restyled.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct VideoOptions {
@@ -120,7 +125,7 @@ impl Engine {
             strength: request.strength,
             smoothing: request.smoothing,
             sequential: false,
-            tile: super::RESTYLE_TILE,
+            tile: VIDEO_TILE,
         };
         check_options(&options)?;
         let (workers, threads) = video_workers(self.config().session.intra_threads);

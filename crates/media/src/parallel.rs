@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
-use crate::pipeline::{ProgressReporter, Shared, check_sizes, decode_stage, encode_stage, join_or_resume};
+use crate::pipeline::{
+    Ended, ProgressReporter, Shared, check_sizes, decode_stage, deliver, encode_stage, join_or_resume,
+};
 use crate::{Frame, FrameReader, FrameWriter, MediaError, PipelineOptions, PipelineStats, ProcessError};
 
 /// Decodes, processes and encodes every frame concurrently, with `workers.len()` processing
@@ -156,17 +158,5 @@ where
         Ok((writer, expected, (decode_busy, process_busy, encode_busy)))
     })?;
 
-    if !shared.stopped() && options.cancelled() {
-        shared.fail(MediaError::Cancelled);
-    }
-    if let Some(err) = shared.take_error() {
-        writer.abort();
-        return Err(err);
-    }
-    let (decode_busy, process_busy, mut encode_busy) = busy;
-    let flush = Instant::now();
-    writer.finish()?;
-    encode_busy += flush.elapsed();
-    progress.finish(frames);
-    Ok(PipelineStats { frames, elapsed: started.elapsed(), decode_busy, process_busy, encode_busy })
+    deliver(writer, &shared, &options, Ended { frames, busy, started }, &mut progress)
 }

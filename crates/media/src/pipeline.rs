@@ -212,7 +212,27 @@ pub fn run_pipelined(
         Ok((writer, index, (decode_busy, process_busy, encode_busy)))
     })?;
 
-    // Also a cancel that came in after the last frame: the export has not been delivered yet.
+    deliver(writer, &shared, &options, Ended { frames, busy, started }, &mut progress)
+}
+
+/// How the stages of a concurrent run ended: frames written, busy time of decode, process and
+/// encode, and when the run started.
+pub(crate) struct Ended {
+    pub(crate) frames: u64,
+    pub(crate) busy: (Duration, Duration, Duration),
+    pub(crate) started: Instant,
+}
+
+/// The end of a concurrent run, once every stage has stopped: aborts the writer (no output file)
+/// on the first error or a cancel that came in after the last frame (the export has not been
+/// delivered yet), else finishes it and reports the last progress and the stats.
+pub(crate) fn deliver(
+    writer: FrameWriter,
+    shared: &Shared,
+    options: &PipelineOptions<'_>,
+    ended: Ended,
+    progress: &mut ProgressReporter<'_>,
+) -> Result<PipelineStats, MediaError> {
     if !shared.stopped() && options.cancelled() {
         shared.fail(MediaError::Cancelled);
     }
@@ -220,12 +240,12 @@ pub fn run_pipelined(
         writer.abort();
         return Err(err);
     }
-    let (decode_busy, process_busy, mut encode_busy) = busy;
+    let (decode_busy, process_busy, mut encode_busy) = ended.busy;
     let flush = Instant::now();
     writer.finish()?;
     encode_busy += flush.elapsed();
-    progress.finish(frames);
-    Ok(PipelineStats { frames, elapsed: started.elapsed(), decode_busy, process_busy, encode_busy })
+    progress.finish(ended.frames);
+    Ok(PipelineStats { frames: ended.frames, elapsed: ended.started.elapsed(), decode_busy, process_busy, encode_busy })
 }
 
 /// The naive baseline the benchmark compares [`run_pipelined`] against: decodes every frame into

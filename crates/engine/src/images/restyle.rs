@@ -18,6 +18,11 @@ use crate::Engine;
 use crate::media::media_url;
 use crate::studio::assets;
 
+/// The largest photo restyled, in pixels: the planar copy, the blend accumulators and the result
+/// take about 40 bytes a pixel, so 50 MP is 2 GB; a larger photo is refused in words rather
+/// than risking the machine's memory.
+pub const MAX_RESTYLE_PIXELS: u64 = 50_000_000;
+
 /// Tile side for dynamic-size models: big enough that the overlap is a small share of the work,
 /// small enough that a tile's activations stay in a few hundred MB and a cancel lands quickly.
 pub const RESTYLE_TILE: usize = 512;
@@ -29,6 +34,7 @@ impl Engine {
         check_strength(request.strength)?;
         let translator = self.image_translator(&request.model)?;
         let original = assets::decode(Path::new(&request.input))?;
+        check_size(&original)?;
         let plan = plan_for(&translator, RESTYLE_TILE);
         let tiles = plan.windows(original.width() as usize, original.height() as usize).len() as u32;
         let engine = Arc::clone(self);
@@ -73,6 +79,7 @@ impl Engine {
         check_strength(strength)?;
         let translator = self.image_translator(model)?;
         let original = assets::decode(input)?;
+        check_size(&original)?;
         Ok(restyle_rgba(&translator, &original, strength, &plan_for(&translator, RESTYLE_TILE), cancel, |_, _| {})?)
     }
 }
@@ -84,6 +91,25 @@ pub fn plan_for(translator: &ImageTranslator, tile: usize) -> TilePlan {
         Some((w, h)) => TilePlan::fixed(w, h, info.receptive_radius),
         None => TilePlan::dynamic(tile, info.size_multiple, info.receptive_radius),
     }
+}
+
+fn check_size(image: &RgbaImage) -> Result<(), IpcError> {
+    check_pixels(image.width(), image.height())
+}
+
+fn check_pixels(width: u32, height: u32) -> Result<(), IpcError> {
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > MAX_RESTYLE_PIXELS {
+        return Err(IpcError::new(
+            ErrorCode::MediaInvalid,
+            format!(
+                "the photo is {:.0} megapixels; restyle takes up to {} (scale it down first)",
+                pixels as f64 / 1e6,
+                MAX_RESTYLE_PIXELS / 1_000_000
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn check_strength(strength: f32) -> Result<(), IpcError> {
@@ -131,6 +157,7 @@ pub fn restyle_rgba_image(
     tile: usize,
 ) -> Result<RgbaImage, IpcError> {
     check_strength(strength)?;
+    check_size(original)?;
     Ok(restyle_rgba(translator, original, strength, &plan_for(translator, tile), None, |_, _| {})?)
 }
 
@@ -150,4 +177,17 @@ fn restyle_rgba(
     let rgba = styled.chunks_exact(3).zip(original.pixels()).flat_map(|(c, p)| [c[0], c[1], c[2], p.0[3]]).collect();
     RgbaImage::from_raw(original.width(), original.height(), rgba)
         .ok_or_else(|| InferError::Inference("the restyled image does not fit the original's size".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn photos_over_the_pixel_budget_are_refused_in_words() {
+        assert!(check_pixels(8000, 6000).is_ok());
+        let error = check_pixels(10_000, 8_000).expect_err("80 MP");
+        assert_eq!(error.code, ErrorCode::MediaInvalid);
+        assert!(error.message.contains("80 megapixels"), "{}", error.message);
+    }
 }

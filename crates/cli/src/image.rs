@@ -321,6 +321,11 @@ fn parse_seed_index(text: &str) -> anyhow::Result<(u64, u32)> {
 /// written into the output folder under the same name with `.png`.
 fn restyle_pairs(input: &Path, out: &Path) -> anyhow::Result<Vec<(PathBuf, PathBuf)>> {
     if !input.is_dir() {
+        if let (Ok(a), Ok(b)) = (input.canonicalize(), out.canonicalize())
+            && a == b
+        {
+            bail!("{} is the photo being restyled: choose another --out (the original is kept)", out.display());
+        }
         return Ok(vec![(input.to_path_buf(), out.to_path_buf())]);
     }
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;

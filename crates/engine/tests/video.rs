@@ -172,6 +172,18 @@ fn a_malformed_clip_is_refused_in_words_before_any_job() {
     let error = result.expect_err("a truncated clip is refused");
     assert_eq!(error.code, ErrorCode::MediaInvalid, "{}", error.message);
 
+    let error = engine
+        .restyle_video_with(&translators, &truncated, &truncated, &options(), None, &mut |_| {})
+        .expect_err("never over the input");
+    assert!(error.code == ErrorCode::InvalidRequest || error.code == ErrorCode::MediaInvalid, "{error:?}");
+    let clip = dir.path().join("keep.mp4");
+    make_clip(&clip, "96x64", false);
+    let before = std::fs::read(&clip).expect("reads");
+    let error =
+        engine.restyle_video_with(&translators, &clip, &clip, &options(), None, &mut |_| {}).expect_err("refused");
+    assert_eq!(error.code, ErrorCode::InvalidRequest, "{}", error.message);
+    assert_eq!(std::fs::read(&clip).expect("reads"), before, "the original is untouched");
+
     let (sink, _rx) = common::channel_sink();
     let missing = engine.restyle_video(request(&dir.path().join("nowhere.mp4")), sink).expect_err("refused");
     assert!(missing.message.contains("nowhere.mp4"), "{}", missing.message);

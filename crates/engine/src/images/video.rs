@@ -193,6 +193,22 @@ pub fn free_output_path(input: &Path) -> PathBuf {
         .unwrap_or_else(|| dir.join(format!("{stem}-restyled.mp4")))
 }
 
+/// The output replaces its file only once complete, so writing over the clip being read would
+/// lose the original: refused.
+fn refuse_overwriting_input(input: &Path, output: &Path) -> Result<(), IpcError> {
+    let same = match (input.canonicalize(), output.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same {
+        return Err(IpcError::new(
+            ErrorCode::InvalidRequest,
+            format!("{} is the clip being restyled: choose another output file", output.display()),
+        ));
+    }
+    Ok(())
+}
+
 fn check_options(options: &VideoOptions) -> Result<(), IpcError> {
     let bad = |message: String| Err(IpcError::new(ErrorCode::InvalidRequest, message));
     if !(0.0..=1.0).contains(&options.strength) {
@@ -222,6 +238,7 @@ fn restyle_clip(
     let Some(first) = translators.first() else {
         return Err(JobFailure::Failed(IpcError::new(ErrorCode::Internal, "no model session for the video")));
     };
+    refuse_overwriting_input(input, output)?;
     super::ensure_parent(output)?;
     let reader = FrameReader::open(ffmpeg, input, info).map_err(media_error)?;
     // yuv420p (what every player takes) needs even sides: an odd side gets one black row or

@@ -329,6 +329,9 @@ fn restyle_pairs(input: &Path, out: &Path) -> anyhow::Result<Vec<(PathBuf, PathB
         return Ok(vec![(input.to_path_buf(), out.to_path_buf())]);
     }
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    if input.canonicalize()? == out.canonicalize()? {
+        bail!("--out {} is the folder being restyled: choose another one (the originals are kept)", out.display());
+    }
     let mut files: Vec<PathBuf> = std::fs::read_dir(input)
         .with_context(|| format!("reading {}", input.display()))?
         .filter_map(Result::ok)

@@ -103,15 +103,34 @@ fn restyle(
             times.push(start.elapsed().as_secs_f64() * 1000.0);
         }
         times.sort_by(f64::total_cmp);
-        rows.push(serde_json::json!({ "size": size, "tiles": tiles, "median_ms": times[times.len() / 2] }));
+        // The model alone on the whole picture (what the Python onnxruntime would time), to
+        // tell the cost of tiling and conversions from the model's.
+        let mut model_times = Vec::new();
+        for _ in 0..iters.max(1) {
+            let start = Instant::now();
+            translator.translate(&picture.data, size, size, None).map_err(|e| ipc(e.into()))?;
+            model_times.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+        model_times.sort_by(f64::total_cmp);
+        rows.push(serde_json::json!({
+            "size": size,
+            "tiles": tiles,
+            "median_ms": times[times.len() / 2],
+            "model_only_ms": model_times[model_times.len() / 2],
+        }));
     }
     if json {
         println!("{}", serde_json::json!({ "model": model, "threads": threads, "sizes": rows }));
     } else {
         for row in &rows {
+            let ms = |key: &str| row[key].as_f64().unwrap_or(f64::NAN);
             println!(
-                "restyle {}x{} ({} tiles): {:.1} ms a frame",
-                row["size"], row["size"], row["tiles"], row["median_ms"]
+                "restyle {}x{} ({} tiles): {:.1} ms a frame (the model alone on the whole frame: {:.1} ms)",
+                row["size"],
+                row["size"],
+                row["tiles"],
+                ms("median_ms"),
+                ms("model_only_ms")
             );
         }
     }
@@ -129,15 +148,20 @@ fn video(engine: &Engine, clip: &std::path::Path, model: &str, threads: usize, j
         [("sequential", true, &baseline), ("pipelined_one_session", false, &baseline), ("engine", false, &parallel)];
     let dir = tempfile::tempdir()?;
     let mut fps = [0.0f64; 3];
+    // Cores kept busy (CPU seconds of this process and its ffmpeg children per wall second):
+    // on a machine with few cores, how close each variant comes to the arithmetic's bound.
+    let mut cores = [0.0f64; 3];
     // Every variant twice, interleaved; the second pass is reported (caches equally warm).
     for pass in 0..2 {
         for (i, (name, sequential, translators)) in runs.iter().enumerate() {
             let options = VideoOptions { strength: 1.0, smoothing: 0.5, sequential: *sequential, tile: VIDEO_TILE };
             let out = dir.path().join(format!("{pass}-{name}.mp4"));
-            let start = Instant::now();
+            let (start, cpu_before) = (Instant::now(), cpu_seconds());
             let report =
                 engine.restyle_video_with(translators, clip, &out, &options, None, &mut |_| {}).map_err(ipc)?;
-            fps[i] = f64::from(report.frames) / start.elapsed().as_secs_f64();
+            let wall = start.elapsed().as_secs_f64();
+            fps[i] = f64::from(report.frames) / wall;
+            cores[i] = (cpu_seconds() - cpu_before) / wall;
         }
     }
     let [sequential, pipelined, parallel_fps] = fps;
@@ -151,23 +175,44 @@ fn video(engine: &Engine, clip: &std::path::Path, model: &str, threads: usize, j
                 "pipelined_one_session_fps": pipelined,
                 "engine_fps": parallel_fps,
                 "speedup": parallel_fps / sequential,
+                "cores_busy": cores,
             })
         );
     } else {
-        println!("video restyle, {threads} inference threads:");
+        println!("video restyle, {threads} inference threads ({} cores; cores busy in brackets):", available_cores());
         println!(
-            "  sequential (decode all, restyle all with 1 session x {threads} threads, encode all): {sequential:.2} frames/s"
+            "  sequential (decode all, restyle all with 1 session x {threads} threads, encode all): {sequential:.2} frames/s [{:.2}]",
+            cores[0]
         );
         println!(
-            "  pipelined, 1 session x {threads} threads:   {pipelined:.2} frames/s ({:.2}x)",
-            pipelined / sequential
+            "  pipelined, 1 session x {threads} threads:   {pipelined:.2} frames/s ({:.2}x) [{:.2}]",
+            pipelined / sequential,
+            cores[1]
         );
         println!(
-            "  engine: pipelined, {workers} sessions x {each} thread(s): {parallel_fps:.2} frames/s ({:.2}x)",
-            parallel_fps / sequential
+            "  engine: pipelined, {workers} sessions x {each} thread(s): {parallel_fps:.2} frames/s ({:.2}x) [{:.2}]",
+            parallel_fps / sequential,
+            cores[2]
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn available_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// CPU seconds (user + system) of this process and of its children that have been waited for
+/// (the ffmpeg processes of a finished run), from `/proc/self/stat`; 0 where that is unreadable.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    // Fields after the command name (which may hold spaces, so split after its closing paren):
+    // utime, stime, cutime and cstime are fields 14-17 of the line, 12-15 after the paren.
+    let Some((_, rest)) = stat.rsplit_once(')') else { return 0.0 };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = (11..15).filter_map(|i| fields.get(i)?.parse::<f64>().ok()).sum();
+    // Linux reports these in USER_HZ, 100 on every mainstream configuration.
+    ticks / 100.0
 }
 
 fn dcgan(engine: &Engine, batch: usize, threads: usize, iters: usize, json: bool) -> anyhow::Result<ExitCode> {

@@ -113,16 +113,18 @@ pub fn translate_tiled<E>(
 ) -> Result<PlanarImage, TilingError<E>> {
     let (width, height) = (image.width, image.height);
     let windows = plan.windows(width, height);
+    if let [window] = windows.as_slice() {
+        // One window: no blending, just the run and a crop of its padding.
+        let output = run_window(image, window, &mut run)?;
+        progress(1, 1);
+        return Ok(crop(output, window, width, height));
+    }
     let plane = width * height;
     let mut sum = vec![0.0f32; 3 * plane];
     let mut weight_sum = vec![0.0f32; plane];
     for (done, window) in windows.iter().enumerate() {
-        let input = image.window(window.x as isize, window.y as isize, window.width, window.height);
-        let output = run(&input).map_err(TilingError::Model)?;
+        let output = run_window(image, window, &mut run)?;
         let tile_plane = window.width * window.height;
-        if output.len() != 3 * tile_plane {
-            return Err(TilingError::WrongSize { got: output.len(), width: window.width, height: window.height });
-        }
         let wx = edge_weights(window.x, window.width, width, plan.overlap);
         let wy = edge_weights(window.y, window.height, height, plan.overlap);
         let visible_w = window.width.min(width - window.x);
@@ -151,6 +153,41 @@ pub fn translate_tiled<E>(
         }
     }
     Ok(PlanarImage { width, height, data: sum })
+}
+
+/// Runs the model on one window (mirrored where it reaches past the image) and checks the size
+/// of what it returns.
+fn run_window<E>(
+    image: &PlanarImage,
+    window: &Window,
+    run: &mut impl FnMut(&PlanarImage) -> Result<Vec<f32>, E>,
+) -> Result<Vec<f32>, TilingError<E>> {
+    let input = if (window.x, window.y, window.width, window.height) == (0, 0, image.width, image.height) {
+        None
+    } else {
+        Some(image.window(window.x as isize, window.y as isize, window.width, window.height))
+    };
+    let output = run(input.as_ref().unwrap_or(image)).map_err(TilingError::Model)?;
+    if output.len() != 3 * window.width * window.height {
+        return Err(TilingError::WrongSize { got: output.len(), width: window.width, height: window.height });
+    }
+    Ok(output)
+}
+
+/// The `width x height` top-left part of a window's planar output.
+fn crop(output: Vec<f32>, window: &Window, width: usize, height: usize) -> PlanarImage {
+    if (window.width, window.height) == (width, height) {
+        return PlanarImage { width, height, data: output };
+    }
+    let tile_plane = window.width * window.height;
+    let mut data = Vec::with_capacity(3 * width * height);
+    for channel in 0..3 {
+        for row in 0..height {
+            let start = channel * tile_plane + row * window.width;
+            data.extend_from_slice(&output[start..start + width]);
+        }
+    }
+    PlanarImage { width, height, data }
 }
 
 /// Blend weights along one axis of a window starting at `start` of `size` pixels in an image

@@ -9,9 +9,10 @@
 4. installs them (models/tools/setup_models.py) and regenerates the restyle reference fixtures
    (models/tools/make_restyle_reference.py) in the set-up venv.
 
-    ~/.cache/postcraft/venv-train/bin/python models/train/publish.py
+    ~/.cache/postcraft/venv-train/bin/python models/train/publish.py [--checkpoints-only]
 
-Then commit models/, tests/fixtures/restyle_reference/ and update models/trained/MODEL_CARD.md.
+`--checkpoints-only` saves step 2 (weights and logs under models/train/checkpoints/) and nothing
+else: for the end of a session whose training continues elsewhere. Then commit models/, tests/fixtures/restyle_reference/ and update models/trained/MODEL_CARD.md.
 """
 
 from __future__ import annotations
@@ -68,9 +69,21 @@ def weights_only(run_dir: Path, keys: list[str], out: Path) -> None:
     torch.save({**{k: state[k] for k in keys}, "step": state["step"], "seconds": state["seconds"]}, out)
 
 
+def save_progress(stickers: Path, restyle: Path) -> None:
+    """Weights-only checkpoints and the training logs: what another machine resumes from."""
+    weights_only(stickers, ["gen", "disc"], CHECKPOINTS / "sticker-weights.pt")
+    weights_only(restyle, ["g_ab", "g_ba", "d_a", "d_b"], CHECKPOINTS / "restyle-weights.pt")
+    for name, run_dir in (("sticker-dcgan", stickers), ("restyle", restyle)):
+        shutil.copy(run_dir / "log.csv", CHECKPOINTS / f"{name}-training-log.csv")
+
+
 def main() -> None:
     python = sys.executable
     stickers, restyle = common.default_run_dir("stickers"), common.default_run_dir("restyle")
+    save_progress(stickers, restyle)
+    if "--checkpoints-only" in sys.argv[1:]:
+        print("saved the weights and logs to resume from; the published models are unchanged")
+        return
     run(python, "train_stickers.py", "export", "--grid", TRAINED / "sticker-dcgan-samples.png")
     run(python, "train_restyle.py", "export")
     for name, run_dir in (("sticker-dcgan", stickers), ("restyle", restyle)):
@@ -78,8 +91,6 @@ def main() -> None:
     grids = sorted((restyle / "samples").glob("step*.png"))
     if grids:
         shutil.copy(grids[-1], TRAINED / "restyle-samples.png")
-    weights_only(stickers, ["gen", "disc"], CHECKPOINTS / "sticker-weights.pt")
-    weights_only(restyle, ["g_ab", "g_ba", "d_a", "d_b"], CHECKPOINTS / "restyle-weights.pt")
 
     text = MANIFEST.read_text()
     for model_id, file in MODELS.items():

@@ -141,10 +141,11 @@ describe('variations', () => {
       'Variation 4 of face 3',
     ]);
 
-    // A variation is added as it is, but has no seed and index of its own to vary or animate.
+    // A variation is added as it is and can be animated, but is not varied again.
     await fireEvent.click(images()[1]!);
-    expect(byId('variation-note').textContent).toContain('cannot be varied again or animated');
+    expect(byId('variation-note').textContent).toContain('is not varied again');
     expect(screen.queryByTestId('vary-strong')).toBeNull();
+    expect(screen.queryByTestId('animate-to')).not.toBeNull();
     await fireEvent.click(byId('add-to-post'));
     await waitFor(() => expect(backend.view().post.layers).toHaveLength(1));
     expect(backend.view().post.layers[0]!.content).toMatchObject({

@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use clap::Subcommand;
 use postcraft_core::image_ipc::{AnimationFormat, DEFAULT_RESTYLE_MODEL, InterpolateRequest};
 use postcraft_core::ipc::{GenerateImagesRequest, VaryRequest};
-use postcraft_core::post::Upscale;
+use postcraft_core::post::{Upscale, Variation};
 use postcraft_engine::images::{ModelSource, RESTYLE_TILE, VIDEO_TILE, VideoOptions, VideoProgress, video_workers};
 use postcraft_engine::{Engine, FACES_MODEL, STICKERS_MODEL, encode_png_rgba, encode_png_with_recipe};
 
@@ -62,10 +62,10 @@ pub enum ImageCommand {
         /// `faces`, `stickers` or a manifest id.
         #[arg(long, default_value = "faces")]
         model: String,
-        /// First image as `SEED` or `SEED:INDEX`.
+        /// First image as `SEED`, `SEED:INDEX`, or a variation as `SEED:INDEX:vNUMBER@STRENGTH`.
         #[arg(long)]
         from: String,
-        /// Last image as `SEED` or `SEED:INDEX`.
+        /// Last image, written the same way.
         #[arg(long)]
         to: String,
         /// Frames from first to last, both included.
@@ -211,8 +211,8 @@ pub fn image(engine: &Engine, command: ImageCommand) -> anyhow::Result<ExitCode>
             })
         }
         ImageCommand::Interpolate { model, from, to, frames, fps, ping_pong, upscale, out } => {
-            let (from_seed, from_index) = parse_seed_index(&from)?;
-            let (to_seed, to_index) = parse_seed_index(&to)?;
+            let (from_seed, from_index, from_variation) = parse_image_address(&from)?;
+            let (to_seed, to_index, to_variation) = parse_image_address(&to)?;
             let format = match out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
                 Some("gif") => AnimationFormat::Gif,
                 Some("mp4") => AnimationFormat::Mp4,
@@ -222,8 +222,10 @@ pub fn image(engine: &Engine, command: ImageCommand) -> anyhow::Result<ExitCode>
                 model: model_id(&model).to_owned(),
                 from_seed,
                 from_index,
+                from_variation,
                 to_seed,
                 to_index,
+                to_variation,
                 frames,
                 fps,
                 ping_pong,
@@ -310,11 +312,28 @@ fn write_generated(
     Ok(ExitCode::SUCCESS)
 }
 
-fn parse_seed_index(text: &str) -> anyhow::Result<(u64, u32)> {
-    let (seed, index) = text.split_once(':').unwrap_or((text, "0"));
-    let seed = seed.trim().parse().with_context(|| format!("`{text}`: expected SEED or SEED:INDEX"))?;
-    let index = index.trim().parse().with_context(|| format!("`{text}`: expected SEED or SEED:INDEX"))?;
-    Ok((seed, index))
+/// `SEED`, `SEED:INDEX` or, for a variation made by `image vary`, `SEED:INDEX:vNUMBER@STRENGTH`
+/// (the `-v<n>` of its file name and the strength it was made with).
+fn parse_image_address(text: &str) -> anyhow::Result<(u64, u32, Option<Variation>)> {
+    let expected = || format!("`{text}`: expected SEED, SEED:INDEX or SEED:INDEX:vNUMBER@STRENGTH");
+    let mut parts = text.split(':');
+    let seed = parts.next().unwrap_or_default().trim().parse().with_context(expected)?;
+    let index = parts.next().map_or(Ok(0), |i| i.trim().parse()).with_context(expected)?;
+    let variation = match parts.next() {
+        None => None,
+        Some(part) => {
+            let (number, strength) =
+                part.trim().strip_prefix('v').and_then(|p| p.split_once('@')).with_context(expected)?;
+            Some(Variation {
+                number: number.parse().with_context(expected)?,
+                strength: strength.parse().with_context(expected)?,
+            })
+        }
+    };
+    if parts.next().is_some() {
+        bail!(expected());
+    }
+    Ok((seed, index, variation))
 }
 
 /// (input, output) files: one pair for a file; for a folder, every image file in it (sorted),

@@ -350,6 +350,9 @@ fn image_stickers_vary_and_interpolate_write_their_files() {
     let bad = postcraft(&["image", "interpolate", "--from", "1", "--to", "x", "--out", &path("w.gif")]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("SEED"), "{}", String::from_utf8_lossy(&bad.stderr));
+    // A variation (as `image vary` named it: -v1, strong = 0.5) as the last frame.
+    run_ok(&["image", "interpolate", "--from", "1", "--to", "4:1:v1@0.5", "--frames", "3", "--out", &path("to-v.gif")]);
+    assert!(dir.path().join("to-v.gif").is_file());
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::post::Upscale;
+use crate::post::{Upscale, Variation};
 
 /// The restyle model used when a request names none.
 pub const DEFAULT_RESTYLE_MODEL: &str = "restyle-cartoon";
@@ -65,11 +65,19 @@ pub struct InterpolateRequest {
     pub from_seed: u64,
     /// First image: index within its seed.
     pub from_index: u32,
+    /// The first image is this variation of `(from_seed, from_index)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub from_variation: Option<Variation>,
     /// Last image: seed.
     #[ts(type = "number")]
     pub to_seed: u64,
     /// Last image: index within its seed.
     pub to_index: u32,
+    /// The last image is this variation of `(to_seed, to_index)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub to_variation: Option<Variation>,
     /// Frames, first and last included (2 to [`InterpolateRequest::MAX_FRAMES`]).
     pub frames: u32,
     /// Frames per second.

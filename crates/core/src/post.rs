@@ -249,6 +249,10 @@ pub struct LatentBlend {
     pub to_seed: u64,
     /// The other image's index.
     pub to_index: u32,
+    /// The other image is this variation of `(to_seed, to_index)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub to_variation: Option<Variation>,
     /// Position: 0 is this recipe's image, 1 the other.
     pub t: f32,
 }

@@ -83,8 +83,10 @@ fn interpolation_runs_from_one_image_to_the_other_as_gif_and_mp4() {
         model: FACES_MODEL.into(),
         from_seed: 1,
         from_index: 0,
+        from_variation: None,
         to_seed: 2,
         to_index: 0,
+        to_variation: None,
         frames: 9,
         fps: 12,
         ping_pong: true,
@@ -122,6 +124,31 @@ fn interpolation_runs_from_one_image_to_the_other_as_gif_and_mp4() {
         .expect("ffprobe runs");
     assert_eq!(String::from_utf8_lossy(&probe.stdout).trim(), "h264,9");
 
-    let bad = InterpolateRequest { frames: 1, ..mp4 };
+    let bad = InterpolateRequest { frames: 1, ..mp4.clone() };
     assert_eq!(engine.interpolate_now(&bad).expect_err("refused").code, ErrorCode::InvalidRequest);
+
+    // A variation can be an end too: the last frame is that variation.
+    let variation = postcraft_core::post::Variation { number: 1, strength: 0.5 };
+    let varied = GenerateImagesRequest {
+        vary: Some(VaryRequest { index: 0, strength: 0.5 }),
+        ..GenerateImagesRequest::new(FACES_MODEL, 2, 2)
+    };
+    let target = engine.generate_images_now(&varied).expect("varies").remove(1).image;
+    let to_variation = InterpolateRequest {
+        to_variation: Some(variation),
+        format: AnimationFormat::Gif,
+        upscale: None,
+        frames: 3,
+        output: dir.path().join("to-variation.gif").display().to_string(),
+        ..mp4
+    };
+    let report = engine.interpolate_now(&to_variation).expect("writes");
+    let file = std::fs::File::open(&report.path).expect("exists");
+    let frames = image::codecs::gif::GifDecoder::new(std::io::BufReader::new(file))
+        .expect("a GIF")
+        .into_frames()
+        .collect_frames()
+        .expect("frames");
+    assert!(pixel_diff(frames[2].buffer(), &target) < 12.0, "ends at the variation");
+    assert!(pixel_diff(frames[2].buffer(), &last) > pixel_diff(frames[2].buffer(), &target), "not at the plain image");
 }

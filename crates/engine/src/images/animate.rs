@@ -13,7 +13,7 @@ use postcraft_infer::InferError;
 use postcraft_jobs::{CancelToken, EventSink, JobFailure};
 use postcraft_media::{Ffmpeg, FrameWriter, Rational};
 
-use super::generate::render;
+use super::generate::{render, validate_recipe};
 use super::media_error;
 use crate::Engine;
 
@@ -89,20 +89,24 @@ impl Engine {
         if request.ping_pong {
             positions.extend((1..last).rev());
         }
-        Ok(positions
+        let recipes: Vec<Recipe> = positions
             .into_iter()
             .map(|i| {
                 let mut recipe = Recipe::seeded(request.model.clone(), request.from_seed, request.from_index);
                 recipe.model_sha256 = sha.clone();
+                recipe.variation = request.from_variation;
                 recipe.between = Some(LatentBlend {
                     to_seed: request.to_seed,
                     to_index: request.to_index,
+                    to_variation: request.to_variation,
                     t: i as f32 / last as f32,
                 });
                 recipe.upscale = request.upscale;
                 recipe
             })
-            .collect())
+            .collect();
+        recipes.iter().try_for_each(validate_recipe)?;
+        Ok(recipes)
     }
 
     fn write_animation(

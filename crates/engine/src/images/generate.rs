@@ -104,17 +104,22 @@ impl Engine {
     }
 }
 
-fn validate_recipe(recipe: &Recipe) -> Result<(), IpcError> {
+pub(crate) fn validate_recipe(recipe: &Recipe) -> Result<(), IpcError> {
     let bad = |message: String| Err(IpcError::new(ErrorCode::InvalidRequest, message));
     if let Some(variation) = recipe.variation
         && !(0.0..=1.0).contains(&variation.strength)
     {
         return bad(format!("variation strength must be between 0 and 1, not {}", variation.strength));
     }
-    if let Some(between) = recipe.between
-        && !(0.0..=1.0).contains(&between.t)
-    {
-        return bad(format!("interpolation position must be between 0 and 1, not {}", between.t));
+    if let Some(between) = recipe.between {
+        if !(0.0..=1.0).contains(&between.t) {
+            return bad(format!("interpolation position must be between 0 and 1, not {}", between.t));
+        }
+        if let Some(variation) = between.to_variation
+            && !(0.0..=1.0).contains(&variation.strength)
+        {
+            return bad(format!("variation strength must be between 0 and 1, not {}", variation.strength));
+        }
     }
     if let Some(upscale) = recipe.upscale {
         if upscale.longest == 0 || upscale.longest > Upscale::MAX_SIDE {
@@ -169,7 +174,11 @@ pub(crate) fn latent_of(generator: &ImageGenerator, recipe: &Recipe) -> Vec<f32>
         latent = vary(&latent, &noise, variation.strength);
     }
     if let Some(between) = recipe.between {
-        let other = generator.latent(between.to_seed, u64::from(between.to_index));
+        let mut other = generator.latent(between.to_seed, u64::from(between.to_index));
+        if let Some(variation) = between.to_variation {
+            let noise = generator.variation_noise(between.to_seed, between.to_index, variation.number);
+            other = vary(&other, &noise, variation.strength);
+        }
         latent = slerp(&latent, &other, between.t);
     }
     latent

@@ -153,9 +153,15 @@ describe('buildInterpolateRequest', () => {
     expect(upscaled.ok && upscaled.request.upscale).toEqual({ longest: 512, sharpen: 0 });
   });
 
+  it('animates towards a variation by its number and strength', () => {
+    const variation = { number: 1, strength: 0.2 };
+    const built = buildInterpolateRequest({ ...form, to: { ...face(7, 2), variation } });
+    expect(built.ok && built.request.toVariation).toEqual(variation);
+    expect(built.ok && built.request.fromVariation).toBeUndefined();
+  });
+
   it.each([
     [{ to: null }, 'Choose a start and an end image.'],
-    [{ to: { ...face(7, 2), variation: { number: 1, strength: 0.2 } } }, 'Variations cannot be animated: choose images generated from a seed.'],
     [{ to: face(7, 2, 'dcgan-stickers') }, 'Both ends must come from the same model.'],
     [{ frames: 'x' }, 'The number of frames must be a whole number.'],
     [{ fps: '61' }, 'The frame rate must be from 1 to 60.'],

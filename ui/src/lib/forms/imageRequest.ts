@@ -102,7 +102,7 @@ export function varyRequest(
 }
 
 /** "face 3 of seed 42" as a file-name part: `42-2` (seed, index). */
-const namePart = (s: ImageSource) => `${s.seed}-${s.index}`;
+const namePart = (s: ImageSource) => `${s.seed}-${s.index}${s.variation ? `-v${s.variation.number}` : ''}`;
 
 /**
  * Where an animation goes unless the creator says otherwise: in the open project's folder (which
@@ -146,9 +146,6 @@ export function buildInterpolateRequest(
 ): { ok: true; request: InterpolateRequest } | { ok: false; message: string } {
   const { from, to } = form;
   if (!from || !to) return { ok: false, message: 'Choose a start and an end image.' };
-  if (from.variation || to.variation) {
-    return { ok: false, message: 'Variations cannot be animated: choose images generated from a seed.' };
-  }
   if (from.model !== to.model) return { ok: false, message: 'Both ends must come from the same model.' };
   const frames = parseFrames(form.frames);
   if (!frames.ok) return frames;
@@ -162,8 +159,10 @@ export function buildInterpolateRequest(
       model: from.model,
       fromSeed: from.seed,
       fromIndex: from.index,
+      ...(from.variation ? { fromVariation: from.variation } : {}),
       toSeed: to.seed,
       toIndex: to.index,
+      ...(to.variation ? { toVariation: to.variation } : {}),
       frames: frames.value,
       fps: fps.value,
       pingPong: form.pingPong,

@@ -166,6 +166,10 @@ fromSeed: number,
  */
 fromIndex: number, 
 /**
+ * The first image is this variation of `(from_seed, from_index)`.
+ */
+fromVariation?: Variation, 
+/**
  * Last image: seed.
  */
 toSeed: number, 
@@ -173,6 +177,10 @@ toSeed: number,
  * Last image: index within its seed.
  */
 toIndex: number, 
+/**
+ * The last image is this variation of `(to_seed, to_index)`.
+ */
+toVariation?: Variation, 
 /**
  * Frames, first and last included (2 to [`InterpolateRequest::MAX_FRAMES`]).
  */
@@ -586,6 +594,10 @@ to_seed: number,
  * The other image's index.
  */
 to_index: number, 
+/**
+ * The other image is this variation of `(to_seed, to_index)`.
+ */
+to_variation?: Variation, 
 /**
  * Position: 0 is this recipe's image, 1 the other.
  */

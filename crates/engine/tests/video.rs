@@ -251,3 +251,42 @@ fn restyled_results_go_into_the_post_and_a_clip_shows_its_first_frame() {
     assert_ne!(centre, [255, 255, 255, 255], "the clip's first frame covers the canvas centre");
     assert!(report.view.checks.iter().any(|c| c.id == "video"), "the check says how video is shown");
 }
+
+#[test]
+fn temporal_smoothing_damps_flicker_where_the_picture_stands_still() {
+    let engine = Engine::open(common::installed_config());
+    let translators = engine.translator_sessions(ModelSource::Listed("restyle-cartoon"), 2, 1).expect("loads");
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A still picture with fresh grain in every frame: the model's output flickers with it.
+    let input = dir.path().join("grain.mp4");
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=96x64:rate=25:duration=1"])
+        .args(["-vf", "select=eq(n\\,0),loop=loop=24:size=1:start=0,noise=alls=12:allf=t,setpts=N/25/TB"])
+        .args(["-frames:v", "25", "-c:v", "libx264", "-qp", "0", "-pix_fmt", "yuv420p"])
+        .arg(&input)
+        .status()
+        .expect("ffmpeg runs");
+    assert!(status.success(), "ffmpeg made the grainy clip");
+    let flicker = |smoothing: f32| {
+        let output = dir.path().join(format!("smoothed-{smoothing}.mp4"));
+        let options = VideoOptions { smoothing, ..options() };
+        engine.restyle_video_with(&translators, &input, &output, &options, None, &mut |_| {}).expect("restyles");
+        let raw = Command::new("ffmpeg")
+            .args(["-v", "error", "-i"])
+            .arg(&output)
+            .args(["-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+            .output()
+            .expect("ffmpeg decodes")
+            .stdout;
+        let frames: Vec<&[u8]> = raw.chunks_exact(96 * 64 * 3).collect();
+        assert_eq!(frames.len(), 25);
+        let change: f64 = frames
+            .windows(2)
+            .map(|pair| pair[0].iter().zip(pair[1]).map(|(a, b)| f64::from(a.abs_diff(*b))).sum::<f64>())
+            .sum();
+        change / (24.0 * 96.0 * 64.0 * 3.0)
+    };
+    let (raw, smoothed) = (flicker(0.0), flicker(0.8));
+    eprintln!("frame-to-frame change: {raw:.2} without smoothing, {smoothed:.2} with");
+    assert!(smoothed < raw * 0.7, "frame-to-frame change: {raw:.2} without smoothing, {smoothed:.2} with");
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The image and video benchmarks of issue 5, printed in one run (release build, same model file):
 #  1. photo restyle, milliseconds a frame at 256, 512 and 1080 px squares (tiled as the app tiles:
-#     windows of at most 512 px overlapping by the model's receptive radius);
+#     windows of about 512 px overlapping by twice the model's receptive radius);
 #  2. video restyle of one clip, frames per second of the engine (decode, restyle and encode at
 #     once; one single-threaded model session per inference thread) next to the straightforward
 #     sequential pipeline (decode every frame, then restyle every frame with one session using all

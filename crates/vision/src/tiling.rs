@@ -4,10 +4,11 @@
 //! (its receptive radius). So a large photo is cut into overlapping windows whose positions are
 //! multiples of the model's downsampling factor (each tile then samples the same grid a
 //! whole-image run would), each window is translated on its own, and overlaps are blended with
-//! complementary smoothstep weights that are zero near a tile's inner edges, where the tile's
-//! own padding differs from the real neighbours. Away from those edges a tiled run equals a
-//! whole-image run; in between, the blend leaves no visible seam. Memory stays bounded by the
-//! tile, whatever the photo's size.
+//! complementary smoothstep weights that are zero within the receptive radius of a tile's inner
+//! edges, where the tile's own padding differs from the real neighbours. Every pixel that gets
+//! weight was computed from real neighbours only, so a tiled run equals a whole-image run (up
+//! to float rounding); the short feather between the two zones only hides rounding. Memory
+//! stays bounded by the tile, whatever the photo's size.
 
 use crate::PlanarImage;
 
@@ -18,6 +19,9 @@ pub struct TilePlan {
     pub tile: (usize, usize),
     /// Pixels adjacent tiles share (at least; the last tile of a row may share more).
     pub overlap: usize,
+    /// Pixels at a tile's inner edge that get no weight (the receptive radius: what the tile's
+    /// padding reaches). `overlap` is twice this plus the feather.
+    pub margin: usize,
     /// Window positions and sizes are multiples of this (the model's downsampling).
     pub multiple: usize,
     /// True when the model takes this one size only: windows are never resized.
@@ -57,21 +61,24 @@ pub struct Window {
 }
 
 impl TilePlan {
-    /// A plan for a model with dynamic input size: square tiles of about `tile` pixels,
-    /// overlapping by the model's receptive radius (capped at a quarter of the tile, beyond which
-    /// a pixel's influence is negligible for a trained generator and the extra runs cost more
-    /// than they fix).
+    /// A plan for a model with dynamic input size: square tiles of about `tile` pixels (grown
+    /// when the radius needs it), overlapping by twice the receptive radius plus a feather.
     pub fn dynamic(tile: usize, multiple: usize, receptive_radius: usize) -> Self {
         let multiple = multiple.max(1);
-        let tile = round_up(tile.max(4 * multiple), multiple);
-        let overlap = round_up(receptive_radius.min(tile / 4).max(multiple), multiple);
-        Self { tile: (tile, tile), overlap, multiple, fixed: false }
+        let margin = receptive_radius;
+        let overlap = round_up(2 * margin + FEATHER, multiple);
+        // At least twice the overlap, so a tile is not mostly shared with its neighbours.
+        let tile = round_up(tile.max(4 * multiple).max(2 * overlap), multiple);
+        Self { tile: (tile, tile), overlap, margin, multiple, fixed: false }
     }
 
-    /// A plan for a model that takes exactly `width x height`.
+    /// A plan for a model that takes exactly `width x height`: the overlap follows the radius as
+    /// far as the size allows (a small fixed size cannot give an exact result, only a blend).
     pub fn fixed(width: usize, height: usize, receptive_radius: usize) -> Self {
-        let overlap = receptive_radius.min(width.min(height) / 4).max(1);
-        Self { tile: (width, height), overlap, multiple: 1, fixed: true }
+        let room = width.min(height) / 2;
+        let margin = receptive_radius.min(room.saturating_sub(FEATHER) / 2);
+        let overlap = (2 * margin + FEATHER).min(room).max(1);
+        Self { tile: (width, height), overlap, margin, multiple: 1, fixed: true }
     }
 
     /// The windows covering a `width x height` image, row by row.
@@ -125,8 +132,8 @@ pub fn translate_tiled<E>(
     for (done, window) in windows.iter().enumerate() {
         let output = run_window(image, window, &mut run)?;
         let tile_plane = window.width * window.height;
-        let wx = edge_weights(window.x, window.width, width, plan.overlap);
-        let wy = edge_weights(window.y, window.height, height, plan.overlap);
+        let wx = edge_weights(window.x, window.width, width, plan);
+        let wy = edge_weights(window.y, window.height, height, plan);
         let visible_w = window.width.min(width - window.x);
         let visible_h = window.height.min(height - window.y);
         for (row, row_weight) in wy.iter().enumerate().take(visible_h) {
@@ -190,13 +197,16 @@ fn crop(output: Vec<f32>, window: &Window, width: usize, height: usize) -> Plana
     PlanarImage { width, height, data }
 }
 
+/// Pixels over which two windows cross-fade, between their margins.
+const FEATHER: usize = 16;
+
 /// Blend weights along one axis of a window starting at `start` of `size` pixels in an image
-/// of `len`: 1 inside; towards an edge that has a neighbouring window, a smoothstep from 1 down
-/// to 0 over the overlap, with a dead zone of a quarter of the overlap at the edge itself
-/// (complementary for two windows overlapping by exactly `overlap`). Image borders keep 1.
-fn edge_weights(start: usize, size: usize, len: usize, overlap: usize) -> Vec<f32> {
-    let dead = overlap as f32 / 4.0;
-    let ramp = (overlap as f32 - 2.0 * dead).max(1.0);
+/// of `len`: 1 inside; towards an edge that has a neighbouring window, 0 over the plan's margin
+/// (pixels the window's padding reaches), then a smoothstep up to 1 over the rest of the
+/// overlap (complementary for two windows overlapping by exactly `overlap`). Image borders keep 1.
+fn edge_weights(start: usize, size: usize, len: usize, plan: &TilePlan) -> Vec<f32> {
+    let dead = plan.margin as f32;
+    let ramp = (plan.overlap as f32 - 2.0 * dead).max(1.0);
     let fade = |distance: f32| smoothstep(((distance - dead) / ramp).clamp(0.0, 1.0));
     (0..size)
         .map(|i| {
@@ -207,8 +217,8 @@ fn edge_weights(start: usize, size: usize, len: usize, overlap: usize) -> Vec<f3
             if start + size < len {
                 w *= fade((size - i) as f32 - 0.5);
             }
-            // Never exactly zero where this window is the only one (the image's corners of a
-            // tiny overlap): a pixel always gets some window's value.
+            // Never exactly zero where this window is the only one (a tile smaller than its
+            // margins): a pixel always gets some window's value.
             w.max(1e-6)
         })
         .collect()
@@ -260,9 +270,10 @@ mod tests {
         let windows = plan.windows(300, 130);
         assert!(windows.iter().all(|w| w.x % 4 == 0 && w.y % 4 == 0 && w.width <= 128 && w.height <= 128));
         assert!(windows.iter().all(|w| w.width % 4 == 0 && w.height % 4 == 0));
-        // balanced: 300 px is 3 windows of 112, 130 px 2 of 76 (not 3 x 2 windows of 128)
-        assert_eq!(windows.len(), 6);
-        assert_eq!((windows[0].width, windows[0].height), (112, 76));
+        // overlap 2 x 16 + 16 = 48; balanced: 300 px is 4 windows of 112, 130 px 2 of 92
+        assert_eq!(plan.overlap, 48);
+        assert_eq!(windows.len(), 8);
+        assert_eq!((windows[0].width, windows[0].height), (112, 92));
         assert!(windows.iter().any(|w| w.x + w.width >= 300) && windows.iter().any(|w| w.y + w.height >= 130));
         // a small image is one window, rounded up to the multiple
         assert_eq!(plan.windows(50, 30), vec![Window { x: 0, y: 0, width: 52, height: 32 }]);
@@ -294,9 +305,9 @@ mod tests {
         let failed = translate_tiled(
             &image,
             &plan,
-            |_| {
+            |tile| {
                 runs += 1;
-                if runs == 3 { Err("cancelled") } else { Ok(vec![0.0; 3 * 32 * 32]) }
+                if runs == 3 { Err("cancelled") } else { Ok(vec![0.0; 3 * tile.width * tile.height]) }
             },
             |_, _| {},
         );

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The image and video benchmarks of issue 5, printed in one run (release build, same model file):
-#  1. photo restyle, milliseconds a frame at 256, 512 and 1080 px squares (tiled as the app tiles:
-#     windows of about 512 px overlapping by twice the model's receptive radius);
+#  1. photo restyle, milliseconds a frame at 256, 512, 1080 and 2160 px squares, as the app runs
+#     them (whole up to 1280 px, else balanced windows overlapping by twice the receptive radius),
+#     next to the model alone on the whole frame;
 #  2. video restyle of one clip, frames per second of the engine (decode, restyle and encode at
 #     once; one single-threaded model session per inference thread) next to the straightforward
 #     sequential pipeline (decode every frame, then restyle every frame with one session using all
@@ -22,7 +23,7 @@ load="$(cut -d' ' -f1 /proc/loadavg)"
 echo "machine: $(nproc) cores, load average $load$(awk -v l="$load" -v n="$(nproc)" 'BEGIN { if (l > n / 2) print " (busy: numbers will be noisy)" }')"
 echo
 echo "== photo restyle (restyle-cartoon, $threads threads)"
-"$cli" bench restyle --threads "$threads" --sizes 256,512,1080 --iters 5
+"$cli" bench restyle --threads "$threads" --sizes 256,512,1080,2160 --iters 3
 
 echo
 clip="$work/clip.mp4"

@@ -23,9 +23,10 @@ use crate::studio::assets;
 /// than risking the machine's memory.
 pub const MAX_RESTYLE_PIXELS: u64 = 50_000_000;
 
-/// Tile side for dynamic-size models: big enough that the overlap is a small share of the work,
-/// small enough that a tile's activations stay in a few hundred MB and a cancel lands quickly.
-pub const RESTYLE_TILE: usize = 512;
+/// Window side for dynamic-size models: a photo up to 1280 px runs whole (tiles cost their
+/// overlap, twice the receptive radius, and exactness needs all of it); larger photos are cut
+/// into balanced windows of at most this side, a few hundred MB of activations each.
+pub const RESTYLE_TILE: usize = 1280;
 
 impl Engine {
     /// Starts a job restyling one photo; returns its id at once. The result and the original

@@ -9,6 +9,8 @@ What it does, driven by models/manifest.toml (see models/README.md for the forma
 
 * runtime: downloads the pinned onnxruntime wheel with pip into <dest>/downloads/, checks the
   wheel's SHA-256, extracts the shared library to <dest>/runtime/<runtime.file> and checks that.
+* phonemizer: the espeak-ng library and its data folder out of the pinned piper-phonemize
+  wheel, into <dest>/espeak-ng/ (library sha256 and a digest of the data tree checked).
 * each [[model]] whose source.registry is "pypi": downloads the pinned package with pip, checks
   its SHA-256 BEFORE opening it, reads source.member out of it and converts it according to
   source.convert into <dest>/models/<file>, then checks the result against the manifest's sha256
@@ -36,6 +38,7 @@ import io
 import os
 import pickle
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -623,6 +626,98 @@ def setup_runtime(rt: dict, dest: Path) -> None:
     extract_licences(tag, wheel, licences)
 
 
+def tree_digest(files: dict[str, bytes]) -> str:
+    """SHA-256 of the sorted "path<TAB>sha256" lines of a folder's files: one pin for a tree."""
+    lines = "".join(f"{name}\t{sha256_bytes(data)}\n" for name, data in sorted(files.items()))
+    return sha256_bytes(lines.encode())
+
+
+def tree_digest_on_disk(folder: Path) -> str | None:
+    if not folder.is_dir():
+        return None
+    files = {p.relative_to(folder).as_posix(): p.read_bytes()
+             for p in folder.rglob("*") if p.is_file()}
+    return tree_digest(files)
+
+
+def setup_phonemizer(ph: dict, dest: Path) -> None:
+    """The espeak-ng library and its data folder, out of the pinned piper-phonemize wheel, into
+    <dest>/espeak-ng/<file> and <dest>/espeak-ng/espeak-ng-data/. The data folder is written
+    beside the library under a temporary name and renamed into place once complete."""
+    tag = "phonemizer"
+    for k in ("package", "version", "wheel", "wheel_sha256", "member", "file", "sha256",
+              "data_member", "data_sha256"):
+        if k not in ph:
+            raise SetupError(f"[phonemizer] lacks {k!r}")
+    for k in ("wheel_sha256", "sha256", "data_sha256"):
+        check_hex(ph[k], f"phonemizer.{k}")
+    safe_name(ph["file"], "phonemizer.file")
+    folder = dest / "espeak-ng"
+    lib = folder / ph["file"]
+    data_dir = folder / "espeak-ng-data"
+    licences = dest / "licenses" / f"{ph['package']}-{ph['version']}"
+    if (up_to_date(lib, ph["sha256"]) and tree_digest_on_disk(data_dir) == ph["data_sha256"]
+            and licences_present(licences)):
+        say(tag, ph["file"], "skipped (present, library and data match the manifest)")
+        return
+    downloads = dest / "downloads"
+    wheel = downloads / ph["wheel"]
+    if wheel.is_file() and is_pinned(ph["wheel_sha256"]) and sha256_file(wheel) == ph["wheel_sha256"]:
+        say(tag, wheel.name, "skipped download (already in downloads/ with the pinned sha256)")
+    else:
+        got = pip_download(tag, downloads, ph["package"], ph["version"], ph["wheel_sha256"],
+                           RUNTIME_WHEEL_PLATFORM)
+        if got.name != ph["wheel"]:
+            raise SetupError(f"pip fetched {got.name}, the manifest names {ph['wheel']}")
+    library = read_member(wheel, ph["member"])
+    prefix = ph["data_member"]
+    if not prefix.endswith("/"):
+        raise SetupError("phonemizer.data_member must name a folder (end with '/')")
+    with zipfile.ZipFile(wheel) as z:
+        data = {n[len(prefix):]: z.read(n) for n in z.namelist()
+                if n.startswith(prefix) and not n.endswith("/")}
+    for name in data:
+        if name.startswith("/") or ".." in name.split("/"):
+            raise SetupError(f"phonemizer: unsafe path {name!r} in {ph['wheel']}")
+    if not data:
+        raise SetupError(f"{ph['wheel']} has no files under {prefix!r}")
+    digest = tree_digest(data)
+    unpinned = [(what, value) for what, value, expected in
+                (("phonemizer.sha256", sha256_bytes(library), ph["sha256"]),
+                 ("phonemizer.data_sha256", digest, ph["data_sha256"])) if not is_pinned(expected)]
+    if unpinned:
+        raise SetupError("not pinned in the manifest yet; check the files, then put these values "
+                         "in the manifest:\n" + "\n".join(f"  {w}: {v}" for w, v in unpinned))
+    verify(tag, lib, sha256_bytes(library), ph["sha256"], "phonemizer.sha256")
+    if digest != ph["data_sha256"]:
+        raise SetupError(f"phonemizer: espeak-ng-data in {ph['wheel']} has digest {digest}, the "
+                         f"manifest pins {ph['data_sha256']}")
+    folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_files(folder)
+    for stale in folder.glob(".espeak-ng-data.*"):  # left by a run killed mid-extraction
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=".espeak-ng-data.", dir=folder))
+    staging.chmod(0o755)  # mkdtemp makes it private; the data is read by the studio
+    try:
+        for name, blob in data.items():
+            out = staging / name
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(blob)
+        old = folder / ".espeak-ng-data.old"
+        if old.exists():
+            shutil.rmtree(old)
+        if data_dir.exists():
+            os.replace(data_dir, old)
+        os.replace(staging, data_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    say(tag, "espeak-ng-data/", f"extracted {len(data)} files to {data_dir}")
+    write_atomic(lib, library, 0o755)
+    say(tag, ph["file"], f"extracted {ph['member']} to {lib}")
+    extract_licences(tag, wheel, licences)
+
+
 def safe_name(name: str, where: str) -> str:
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name):
         raise SetupError(f"{where} must be a plain file name, got {name!r}")
@@ -744,7 +839,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--manifest", type=Path, default=DEFAULT_MANIFEST,
                     help=f"manifest to read (default: {DEFAULT_MANIFEST})")
     ap.add_argument("--only", action="append", metavar="ID",
-                    help="set up only this model id ('runtime' for the library); repeatable")
+                    help="set up only this model id ('runtime' for the ONNX Runtime library, "
+                         "'phonemizer' for espeak-ng); repeatable")
     args = ap.parse_args(argv)
 
     try:
@@ -759,11 +855,13 @@ def main(argv: list[str] | None = None) -> int:
         ids = [m.get("id") for m in manifest.get("model", [])]
         if len(ids) != len(set(ids)):
             raise SetupError("duplicate model ids in the manifest")
-        unknown = wanted - set(ids) - {"runtime"}
+        unknown = wanted - set(ids) - {"runtime", "phonemizer"}
         if unknown:
             raise SetupError(f"--only names unknown ids: {sorted(unknown)}")
         if not wanted or "runtime" in wanted:
             setup_runtime(manifest["runtime"], dest)
+        if "phonemizer" in manifest and (not wanted or "phonemizer" in wanted):
+            setup_phonemizer(manifest["phonemizer"], dest)
         for model in manifest.get("model", []):
             if not wanted or model["id"] in wanted:
                 setup_model(model, dest)

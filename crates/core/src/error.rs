@@ -37,6 +37,11 @@ pub enum ErrorCode {
     ProjectInvalid,
     /// The compositor could not render (no graphics adapter, size over the device's limit).
     RenderFailed,
+    /// A system component the feature relies on is missing or unusable (ffmpeg for video,
+    /// espeak-ng for speech); the message says how to install it. Everything else works.
+    ToolMissing,
+    /// No audio output device: playback is off; generating and exporting sound still work.
+    AudioDeviceUnavailable,
     /// A bug: an invariant did not hold. Reported, never a panic across IPC.
     Internal,
 }
@@ -44,7 +49,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// Every code, in declaration order (exported to the UI as `ERROR_CODES`). Keep it complete:
     /// `every_code_is_listed_once` fails on a missing one.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 16] = [
         Self::RuntimeMissing,
         Self::RuntimeIncompatible,
         Self::ManifestInvalid,
@@ -58,6 +63,8 @@ impl ErrorCode {
         Self::MediaInvalid,
         Self::ProjectInvalid,
         Self::RenderFailed,
+        Self::ToolMissing,
+        Self::AudioDeviceUnavailable,
         Self::Internal,
     ];
 
@@ -77,6 +84,8 @@ impl ErrorCode {
             Self::MediaInvalid => "MEDIA_INVALID",
             Self::ProjectInvalid => "PROJECT_INVALID",
             Self::RenderFailed => "RENDER_FAILED",
+            Self::ToolMissing => "TOOL_MISSING",
+            Self::AudioDeviceUnavailable => "AUDIO_DEVICE_UNAVAILABLE",
             Self::Internal => "INTERNAL",
         }
     }
@@ -127,7 +136,9 @@ mod tests {
             ErrorCode::MediaInvalid => 10,
             ErrorCode::ProjectInvalid => 11,
             ErrorCode::RenderFailed => 12,
-            ErrorCode::Internal => 13,
+            ErrorCode::ToolMissing => 13,
+            ErrorCode::AudioDeviceUnavailable => 14,
+            ErrorCode::Internal => 15,
         };
         for (index, code) in ErrorCode::ALL.iter().enumerate() {
             assert_eq!(position(*code), index, "{code} is out of place in ErrorCode::ALL");

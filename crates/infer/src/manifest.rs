@@ -22,6 +22,9 @@ pub struct Manifest {
     pub format_version: u32,
     /// The ONNX Runtime library that set-up installs.
     pub runtime: RuntimeSpec,
+    /// The espeak-ng library and data that set-up installs for speech.
+    #[serde(default)]
+    pub phonemizer: Option<PhonemizerSpec>,
     /// The models, in the order the UI lists them.
     #[serde(rename = "model", default)]
     pub models: Vec<ModelSpec>,
@@ -45,6 +48,32 @@ pub struct RuntimeSpec {
     pub file: String,
     /// The library's SHA-256.
     pub sha256: String,
+    /// Its licence.
+    pub licence: String,
+}
+
+/// Where the espeak-ng library (and its data folder) for speech comes from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhonemizerSpec {
+    /// PyPI package.
+    pub package: String,
+    /// Its pinned version.
+    pub version: String,
+    /// The wheel's file name.
+    pub wheel: String,
+    /// The wheel's SHA-256.
+    pub wheel_sha256: String,
+    /// The library's path inside the wheel.
+    pub member: String,
+    /// The library's file name once installed (under `espeak-ng/`).
+    pub file: String,
+    /// The library's SHA-256.
+    pub sha256: String,
+    /// The data folder's path inside the wheel.
+    pub data_member: String,
+    /// Digest of the data folder (sorted `path<TAB>sha256` lines).
+    pub data_sha256: String,
     /// Its licence.
     pub licence: String,
 }

@@ -2,6 +2,7 @@
 
 mod bench;
 mod image;
+mod voice;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -63,6 +64,11 @@ enum Command {
     Video {
         #[command(subcommand)]
         command: image::VideoCommand,
+    },
+    /// Voiceover: speak text with a Piper voice, or show its phonemes.
+    Voice {
+        #[command(subcommand)]
+        command: voice::VoiceCommand,
     },
     /// Write with the local text model: caption, hashtags, draft, rewrite, alt-text.
     Write {
@@ -170,6 +176,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Presets { command: PresetsCommand::List } => presets_list(),
         Command::Image { command } => image::image(&engine, command),
         Command::Video { command } => image::video(&engine, command),
+        Command::Voice { command } => voice::voice(&engine, command),
         Command::Write { command } => write::write(&engine, command),
         Command::Text { command } => write::text(&engine, command),
         Command::Bench { command } => bench::run(&engine, command),

@@ -18,6 +18,8 @@ pub struct EngineConfig {
     pub models_dir: PathBuf,
     /// The runtime library to load unless `ORT_DYLIB_PATH` overrides it.
     pub runtime_path: PathBuf,
+    /// The folder set-up fills with espeak-ng (`libespeak-ng.so.1`, `espeak-ng-data/`).
+    pub espeak_dir: PathBuf,
     /// Session threading.
     pub session: SessionOptions,
     /// How generated media is addressed by the UI (the shell's custom scheme).
@@ -33,6 +35,7 @@ impl EngineConfig {
             manifest_path: manifest_path.to_path_buf(),
             models_dir: home.join("models"),
             runtime_path: home.join("runtime").join(runtime_file),
+            espeak_dir: home.join("espeak-ng"),
             session: SessionOptions::default(),
             media_base_url: "postcraft://localhost".to_owned(),
             fonts: default_fonts(home),

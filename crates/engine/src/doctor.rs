@@ -154,6 +154,32 @@ impl Engine {
                 detail: format!("{error}; video import and restyle are unavailable"),
             },
         });
+        // Speech needs espeak-ng (set-up's, else the system's); without it everything else works.
+        checks.push(match self.espeak() {
+            Ok(espeak) => {
+                let info = espeak.info();
+                Check {
+                    name: "espeak-ng".into(),
+                    level: if info.exact_clauses { CheckLevel::Ok } else { CheckLevel::Warning },
+                    detail: format!(
+                        "{} {} with {}{}",
+                        info.library.display(),
+                        info.version,
+                        info.data.display(),
+                        if info.exact_clauses {
+                            " (speech phonemes as Piper's)"
+                        } else {
+                            " (the system's copy: clause punctuation is guessed, so pauses may differ from Piper's; run the set-up)"
+                        }
+                    ),
+                }
+            }
+            Err(error) => Check {
+                name: "espeak-ng".into(),
+                level: CheckLevel::Warning,
+                detail: format!("{}; voiceover is unavailable", error.message),
+            },
+        });
         DoctorReport { checks }
     }
 }

@@ -12,6 +12,7 @@ use postcraft_infer::restyle::ImageTranslator;
 use postcraft_infer::text::TextGenerator;
 use postcraft_infer::{InferError, ModelKind, ModelRegistry, Runtime};
 use postcraft_jobs::JobManager;
+use postcraft_speech::{Espeak, Voice};
 
 use crate::studio::Studio;
 use crate::{EngineConfig, MediaStore};
@@ -32,6 +33,10 @@ pub struct Engine {
     text_models: WarmModels<TextGenerator>,
     /// Loaded image-to-image models, the same way.
     translators: WarmModels<ImageTranslator>,
+    /// Loaded voices, the same way.
+    voices: WarmModels<Voice>,
+    /// espeak-ng, once located (a failure is kept until a reload).
+    espeak: Mutex<Option<Result<Espeak, IpcError>>>,
     /// The canvas: open project, preview renderer, asset cache.
     studio: Studio,
 }
@@ -54,6 +59,8 @@ impl Engine {
             generators: WarmModels::default(),
             text_models: WarmModels::default(),
             translators: WarmModels::default(),
+            voices: WarmModels::default(),
+            espeak: Mutex::new(None),
         }
     }
 
@@ -115,6 +122,52 @@ impl Engine {
         self.generators.forget_failures();
         self.text_models.forget_failures();
         self.translators.forget_failures();
+        self.voices.forget_failures();
+        self.espeak.lock().take_if(|found| found.is_err());
+    }
+
+    /// espeak-ng for speech: set-up's copy, else the system's (see [`Espeak::locate`]).
+    pub fn espeak(&self) -> Result<Espeak, IpcError> {
+        self.espeak
+            .lock()
+            .get_or_insert_with(|| Espeak::locate(&self.config.espeak_dir).map_err(IpcError::from))
+            .clone()
+    }
+
+    /// The `speech` model `id` (a Piper voice) with its `.onnx.json` config, loaded once (both
+    /// verified against the manifest first) and kept warm.
+    pub fn voice(&self, id: &str) -> Result<Arc<Voice>, IpcError> {
+        self.voices.get_or_load(id, || Ok(Arc::new(self.load_voice(id, self.config.session.intra_threads)?)))
+    }
+
+    /// A fresh session of voice `id` with exactly `threads` intra-op threads, not kept: for
+    /// benchmarks.
+    pub fn voice_with(&self, id: &str, threads: usize) -> Result<Voice, IpcError> {
+        self.load_voice(id, threads)
+    }
+
+    fn load_voice(&self, id: &str, threads: usize) -> Result<Voice, IpcError> {
+        let registry = self.registry()?;
+        let (spec, path) = registry.verify(id)?;
+        if spec.kind != ModelKind::Speech {
+            return Err(InferError::ModelInvalid { path, reason: format!("`{id}` is not a speech model") }.into());
+        }
+        let config = registry.verify_sidecar(spec, "onnx.json")?;
+        let runtime = self.runtime()?;
+        let options = postcraft_infer::SessionOptions { intra_threads: threads };
+        Ok(Voice::load(&runtime, &path, &config, self.espeak()?, options)?)
+    }
+
+    /// A Piper voice a user brings (`voice.onnx` with `voice.onnx.json` beside it, or the config
+    /// given): the same code path as the shipped voice. Not verified by hash, not kept.
+    pub fn voice_from_files(&self, model: &Path, config: Option<&Path>) -> Result<Voice, IpcError> {
+        let config = config.map(Path::to_path_buf).unwrap_or_else(|| {
+            let mut name = model.as_os_str().to_owned();
+            name.push(".json");
+            name.into()
+        });
+        let runtime = self.runtime()?;
+        Ok(Voice::load(&runtime, model, &config, self.espeak()?, self.config.session)?)
     }
 
     /// The generator of an `image-gan` model, loaded once (verified against the manifest first)
@@ -252,6 +305,7 @@ impl Engine {
                         ModelKind::ImageGan => self.image_generator(spec.id.as_str()).map(drop),
                         ModelKind::TextGeneration => self.text_generator(spec.id.as_str()).map(drop),
                         ModelKind::ImageToImage => self.image_translator(spec.id.as_str()).map(drop),
+                        ModelKind::Speech => self.voice(spec.id.as_str()).map(drop),
                         _ => registry.verify(spec.id.as_str()).map(drop).map_err(IpcError::from),
                     };
                     ModelStatus {

@@ -2,6 +2,7 @@
 //! tests) calls. It owns the job manager, the runtime, the warm model pipelines and the store of
 //! generated media, and knows nothing of Tauri.
 
+pub mod audio;
 mod config;
 mod doctor;
 mod engine;

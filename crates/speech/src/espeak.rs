@@ -90,6 +90,15 @@ pub struct EspeakInfo {
     pub exact_clauses: bool,
 }
 
+/// The library's file name, as set-up installs it and as the system's loader finds it.
+pub const LIBRARY_FILE: &str = "libespeak-ng.so.1";
+/// Where Debian and others keep espeak-ng's data.
+const SYSTEM_DATA_DIRS: [&str; 3] = [
+    "/usr/lib/x86_64-linux-gnu/espeak-ng-data",
+    "/usr/lib/aarch64-linux-gnu/espeak-ng-data",
+    "/usr/share/espeak-ng-data",
+];
+
 /// One library file is loaded and initialised once per process: a second `dlopen` of the same
 /// file returns the same globals, which must not be initialised twice.
 static LOADED: Mutex<Option<HashMap<PathBuf, Espeak>>> = Mutex::new(None);
@@ -112,6 +121,30 @@ impl Espeak {
         let espeak = Self::load(library, data)?;
         loaded.insert(library.to_path_buf(), espeak.clone());
         Ok(espeak)
+    }
+
+    /// The espeak-ng set-up installed in `installed` (`libespeak-ng.so.1` and `espeak-ng-data/`,
+    /// Piper's own build), else the system's (Debian's `libespeak-ng1`, whose clause punctuation
+    /// is read back from the text: close to Piper's, not always equal).
+    pub fn locate(installed: &Path) -> Result<Self, SpeechError> {
+        let shipped = Self::open(&installed.join(LIBRARY_FILE), &installed.join("espeak-ng-data"));
+        let shipped_error = match shipped {
+            Ok(espeak) => return Ok(espeak),
+            Err(error) => error,
+        };
+        let system_data = SYSTEM_DATA_DIRS.iter().map(Path::new).find(|dir| dir.join("phontab").is_file());
+        match system_data.map(|data| Self::open(Path::new(LIBRARY_FILE), data)) {
+            Some(Ok(espeak)) => {
+                tracing::warn!("using the system's espeak-ng ({shipped_error})");
+                Ok(espeak)
+            }
+            Some(Err(system_error)) => Err(SpeechError::PhonemizerMissing(format!(
+                "speech needs espeak-ng: {shipped_error}; the system's copy failed too: {system_error}"
+            ))),
+            None => Err(SpeechError::PhonemizerMissing(format!(
+                "speech needs espeak-ng: {shipped_error} (run the set-up: `./scripts/run`, or install Debian's `espeak-ng`)"
+            ))),
+        }
     }
 
     fn load(path: &Path, data: &Path) -> Result<Self, SpeechError> {

@@ -17,7 +17,7 @@ mod voice;
 
 use std::path::Path;
 
-pub use espeak::{Espeak, EspeakInfo};
+pub use espeak::{Espeak, EspeakInfo, LIBRARY_FILE};
 use postcraft_core::ErrorCode;
 use postcraft_infer::speech::{SpeechModel, SpeechScales};
 use postcraft_infer::{InferError, Runtime, SessionOptions};
@@ -42,6 +42,12 @@ pub enum SpeechError {
     /// Loading or running the voice model failed (or was cancelled).
     #[error(transparent)]
     Infer(#[from] InferError),
+}
+
+impl From<SpeechError> for postcraft_core::IpcError {
+    fn from(error: SpeechError) -> Self {
+        postcraft_core::IpcError::new(error.code(), error.to_string())
+    }
 }
 
 impl SpeechError {

@@ -118,7 +118,7 @@ pub async fn count_text(
     blocking(&engine, move |_| postcraft_engine::write::count_text(&text, &platform)).await
 }
 
-fn channel_sink(channel: Channel<JobEvent>) -> EventSink {
+pub(crate) fn channel_sink(channel: Channel<JobEvent>) -> EventSink {
     Arc::new(move |event| {
         if let Err(error) = channel.send(event) {
             tracing::warn!("a job event could not reach the UI: {error}");

@@ -1,6 +1,7 @@
 //! The desktop shell: wiring only. Commands are a few lines each over [`postcraft_engine::Engine`];
 //! no feature logic lives here.
 
+mod audio_commands;
 mod commands;
 mod media_scheme;
 mod project_commands;
@@ -50,6 +51,13 @@ pub fn run() -> ExitCode {
             commands::restyle_image,
             commands::restyle_video,
             commands::write_text,
+            audio_commands::speak,
+            audio_commands::generate_hits,
+            audio_commands::make_beat,
+            audio_commands::mix_audio,
+            audio_commands::player_subscribe,
+            audio_commands::player_play_clip,
+            audio_commands::player_control,
             commands::platforms_list,
             commands::count_text,
             commands::cancel_job,

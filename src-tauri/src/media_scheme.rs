@@ -7,6 +7,7 @@
 //! - `POST /preview?w=W&h=H[&overlays=1]` with an `ApplyEditsRequest` as the JSON body: applies
 //!   the edits, then answers as above. A drag's path from pointer to pixels in one round trip.
 //! - `/asset/<path>?max=N`: a project asset scaled to fit N pixels (PNG), for the media bin.
+//! - `/audio/<id>.wav`: a sound clip (voice, hit, beat, mix) as a 16-bit WAV.
 
 use tauri::http::{Request, Response, StatusCode, header};
 use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
@@ -53,6 +54,14 @@ fn serve(engine: &postcraft_engine::Engine, path_and_query: &str, body: &[u8]) -
         };
         tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, revision, "preview served");
         return Ok((frame.as_raw().clone(), "application/octet-stream", "no-store", revision));
+    }
+    if path.trim_start_matches('/').starts_with("audio/") {
+        return Ok((
+            engine.clips().serve(path)?,
+            postcraft_engine::audio::clips::WAV_MIME,
+            "max-age=31536000, immutable",
+            0,
+        ));
     }
     if let Some(asset) = path.trim_start_matches('/').strip_prefix("asset/") {
         let asset = percent_decode(asset);

@@ -150,6 +150,11 @@ fn loops_without_a_gap_through_the_alsa_file_plugin() {
 }
 
 #[test]
+fn streams_with_an_underrun_through_the_alsa_file_plugin() {
+    run_with_paced_capture("child_streams_with_an_underrun");
+}
+
+#[test]
 fn a_missing_device_is_no_device_not_a_panic() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     // Card 99 does not exist; without the system configuration no other device is defined either.
@@ -329,6 +334,125 @@ fn child_loops_without_a_gap() {
         assert!((captured - played).abs() < 1e-4, "frame {offset}: captured {captured}, played {played}");
     }
     assert!(left[start + run..].iter().all(|sample| *sample == 0.0), "silence after the end");
+}
+
+/// Reads the capture as frames of `CAPTURE_CHANNELS` samples.
+fn read_capture(capture: &Path) -> Vec<[f32; CAPTURE_CHANNELS]> {
+    let bytes = std::fs::read(capture).expect("the reader wrote the capture");
+    bytes
+        .chunks_exact(4 * CAPTURE_CHANNELS)
+        .map(|frame| {
+            std::array::from_fn(|channel| f32::from_le_bytes(frame[4 * channel..][..4].try_into().expect("4 bytes")))
+        })
+        .collect()
+}
+
+/// Asserts that `frames` hold `expected` on every channel, sample for sample.
+fn assert_plays(frames: &[[f32; CAPTURE_CHANNELS]], expected: &[f32], what: &str) {
+    assert_eq!(frames.len(), expected.len(), "{what}: length");
+    for (offset, (frame, expected_sample)) in frames.iter().zip(expected).enumerate() {
+        for (channel, captured) in frame.iter().enumerate() {
+            assert!(
+                (captured - expected_sample).abs() < 1e-4,
+                "{what}, frame {offset}, channel {channel}: captured {captured}, played {expected_sample}"
+            );
+        }
+    }
+}
+
+fn is_silent(frames: &[[f32; CAPTURE_CHANNELS]]) -> bool {
+    frames.iter().all(|frame| frame.iter().all(|sample| *sample == 0.0))
+}
+
+/// Length of the streamed sine, pushed in three equal chunks.
+const STREAM_SECONDS: f64 = 0.3;
+
+#[test]
+#[ignore = "run by streams_with_an_underrun_through_the_alsa_file_plugin in a child process"]
+fn child_streams_with_an_underrun() {
+    let capture = PathBuf::from(std::env::var_os(CAPTURE_FILE_VAR).expect("run by the parent test"));
+    let player = Player::open().expect("the ALSA file plugin opens as the default device");
+    let output = player.output_config();
+    assert_eq!((output.sample_rate, usize::from(output.channels)), (CAPTURE_RATE, CAPTURE_CHANNELS));
+
+    let reports = Arc::new(Mutex::new(Vec::<PlaybackState>::new()));
+    let (status_sender, statuses) = mpsc::channel();
+    player.subscribe({
+        let reports = Arc::clone(&reports);
+        move |state| {
+            reports.lock().expect("reports lock").push(state.clone());
+            let _ = status_sender.send(state.status);
+        }
+    });
+    let wait_for = |wanted: PlaybackStatus| loop {
+        let status = statuses.recv_timeout(Duration::from_secs(10)).expect("the status comes within 10 s");
+        if status == wanted {
+            break;
+        }
+    };
+
+    let sound = sine(output.sample_rate, STREAM_SECONDS);
+    let chunks: Vec<&[f32]> = sound.chunks(sound.len() / 3).collect();
+    assert_eq!(chunks.len(), 3);
+    let writer = player.load_stream(output.sample_rate, 1).expect("a valid stream");
+    writer.push(chunks[0]).expect("pushed");
+    player.play().expect("playing");
+    writer.push(chunks[1]).expect("pushed");
+    // The output catches up with the two chunks, then waits 100 ms for the last one.
+    wait_for(PlaybackStatus::Buffering);
+    let underrun = player.state();
+    std::thread::sleep(Duration::from_millis(100));
+    writer.push(chunks[2]).expect("pushed");
+    writer.finish();
+    wait_for(PlaybackStatus::Ended);
+    let state = player.state();
+    std::thread::sleep(Duration::from_millis(100));
+    drop(player);
+
+    let two_chunks = chunks[0].len() + chunks[1].len();
+    assert_eq!(underrun.position_seconds, two_chunks as f64 / f64::from(output.sample_rate), "held at the underrun");
+    assert!(!underrun.complete);
+    assert_eq!(
+        (state.status, state.position_seconds, state.duration_seconds, state.complete),
+        (PlaybackStatus::Ended, STREAM_SECONDS, STREAM_SECONDS, true)
+    );
+    let reports = reports.lock().expect("reports lock").clone();
+    let statuses: Vec<PlaybackStatus> = reports.iter().map(|report| report.status).collect();
+    println!("statuses: {statuses:?}");
+    let buffering =
+        statuses.iter().position(|status| *status == PlaybackStatus::Buffering).expect("buffering reported");
+    let playing_again = buffering
+        + statuses[buffering..].iter().position(|status| *status == PlaybackStatus::Playing).expect("playing again");
+    assert!(statuses[..buffering].contains(&PlaybackStatus::Playing), "playing before the underrun: {statuses:?}");
+    assert_eq!(statuses.last(), Some(&PlaybackStatus::Ended), "{statuses:?}");
+    assert!(playing_again < statuses.len() - 1, "{statuses:?}");
+
+    let frames = read_capture(&capture);
+    let start = frames.iter().position(|frame| frame[0] != 0.0).expect("the capture holds sound");
+    let underrun_start = start + two_chunks;
+    assert_plays(&frames[start..underrun_start], &sound[..two_chunks], "the first two chunks");
+    // The last chunk is where it correlates best with what was captured after the first two.
+    let last = chunks[2];
+    let resumed = (underrun_start..frames.len() - last.len())
+        .max_by(|a, b| {
+            let correlation = |at: usize| -> f64 {
+                frames[at..].iter().zip(last).map(|(frame, sample)| f64::from(frame[0]) * f64::from(*sample)).sum()
+            };
+            correlation(*a).total_cmp(&correlation(*b))
+        })
+        .expect("the capture goes on after the underrun");
+    let silence = resumed - underrun_start;
+    println!(
+        "capture: {} frames; chunks 1-2 at {start}..{underrun_start}, silence for {silence} frames ({:.1} ms), chunk 3 at {resumed}",
+        frames.len(),
+        silence as f64 * 1000.0 / f64::from(CAPTURE_RATE)
+    );
+    assert!(is_silent(&frames[underrun_start..resumed]), "silence during the underrun");
+    // At least the 100 ms the test waited after the underrun was reported, less scheduling slack.
+    assert!(silence as f64 > 0.08 * f64::from(CAPTURE_RATE), "the underrun lasted {silence} frames");
+    let end = resumed + last.len();
+    assert_plays(&frames[resumed..end], last, "the last chunk");
+    assert!(frames.len() > end && is_silent(&frames[end..]), "silence after the end");
 }
 
 #[test]

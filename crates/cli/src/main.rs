@@ -2,6 +2,7 @@
 
 mod bench;
 mod image;
+mod sound;
 mod voice;
 mod write;
 
@@ -64,6 +65,11 @@ enum Command {
     Video {
         #[command(subcommand)]
         command: image::VideoCommand,
+    },
+    /// Generated sound: one-shot drum hits and beats sequenced from them.
+    Sound {
+        #[command(subcommand)]
+        command: sound::SoundCommand,
     },
     /// Voiceover: speak text with a Piper voice, or show its phonemes.
     Voice {
@@ -176,6 +182,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Presets { command: PresetsCommand::List } => presets_list(),
         Command::Image { command } => image::image(&engine, command),
         Command::Video { command } => image::video(&engine, command),
+        Command::Sound { command } => sound::sound(&engine, command),
         Command::Voice { command } => voice::voice(&engine, command),
         Command::Write { command } => write::write(&engine, command),
         Command::Text { command } => write::text(&engine, command),

@@ -7,6 +7,10 @@
 
 use ts_rs::{Config, TS};
 
+use crate::audio_ipc::{
+    AudioClip, BeatLane, ClipKind, GenerateHitsRequest, MAX_SPEECH_CHARS, MakeBeatRequest, MixRequest, PEAK_BUCKETS,
+    PlayerAction, PlayerReport, PlayerStatus, SpeakRequest,
+};
 use crate::edit::Edit;
 use crate::image_ipc::{AnimationFormat, InterpolateRequest, RestyleImageRequest, RestyleVideoRequest};
 use crate::ipc::{AppStatus, GenerateImagesRequest, JobEvent, JobOutcome, ModelStatus, RuntimeStatus, VaryRequest};
@@ -48,6 +52,16 @@ pub fn typescript_bindings() -> String {
         AnimationFormat::decl(&config),
         InterpolateRequest::decl(&config),
         JobOutcome::decl(&config),
+        SpeakRequest::decl(&config),
+        GenerateHitsRequest::decl(&config),
+        BeatLane::decl(&config),
+        MakeBeatRequest::decl(&config),
+        ClipKind::decl(&config),
+        AudioClip::decl(&config),
+        MixRequest::decl(&config),
+        PlayerStatus::decl(&config),
+        PlayerReport::decl(&config),
+        PlayerAction::decl(&config),
         WriteTool::decl(&config),
         WriteRequest::decl(&config),
         WriteVariant::decl(&config),
@@ -109,6 +123,9 @@ pub fn typescript_bindings() -> String {
         InterpolateRequest::MAX_FPS,
         Upscale::MAX_SIDE,
         RestyleVideoRequest::MAX_SMOOTHING
+    ));
+    out.push_str(&format!(
+        "export const PEAK_BUCKETS = {PEAK_BUCKETS};\nexport const MAX_SPEECH_CHARS = {MAX_SPEECH_CHARS};\n"
     ));
     out
 }

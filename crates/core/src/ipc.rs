@@ -191,6 +191,32 @@ pub enum JobEvent {
         /// Whether it has a sound track.
         has_audio: bool,
     },
+    /// A sentence of a speech job was synthesized (and, when asked, queued for playback).
+    #[serde(rename_all = "camelCase")]
+    SpeechSentence {
+        /// Its id.
+        job_id: JobId,
+        /// 0-based.
+        index: u32,
+        /// Sentences in the text.
+        count: u32,
+        /// Where it starts in the speech, in seconds.
+        start_seconds: f64,
+        /// Its length in seconds (with the pause after it).
+        duration_seconds: f64,
+        /// Its phonemes.
+        phonemes: String,
+    },
+    /// A sound the job made, held by the studio (voice, hit, beat, mix).
+    #[serde(rename_all = "camelCase")]
+    AudioClip {
+        /// Its id.
+        job_id: JobId,
+        /// The item's index within the job.
+        index: u32,
+        /// The clip.
+        clip: crate::audio_ipc::AudioClip,
+    },
     /// Text a writing job's variant just produced (raw model text, streamed token by token;
     /// the cleaned, ranked result follows as `written`).
     #[serde(rename_all = "camelCase")]
@@ -231,6 +257,8 @@ impl JobEvent {
             | Self::Image { job_id, .. }
             | Self::Restyled { job_id, .. }
             | Self::FileWritten { job_id, .. }
+            | Self::SpeechSentence { job_id, .. }
+            | Self::AudioClip { job_id, .. }
             | Self::TextDelta { job_id, .. }
             | Self::Written { job_id, .. }
             | Self::Finished { job_id, .. } => *job_id,

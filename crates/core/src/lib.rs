@@ -4,6 +4,7 @@
 //! TypeScript bindings in `ui/src/lib/ipc/bindings.ts` are generated from them by
 //! [`bindings::typescript_bindings`] and checked for staleness by a test.
 
+pub mod audio_ipc;
 pub mod bindings;
 pub mod edit;
 pub mod error;

@@ -9,6 +9,7 @@ use postcraft_core::ipc::{AppStatus, ModelStatus, RuntimeStatus};
 use postcraft_core::{ErrorCode, IpcError, JobId};
 use postcraft_infer::gan::ImageGenerator;
 use postcraft_infer::restyle::ImageTranslator;
+use postcraft_infer::sound::SoundGenerator;
 use postcraft_infer::text::TextGenerator;
 use postcraft_infer::{InferError, ModelKind, ModelRegistry, Runtime};
 use postcraft_jobs::JobManager;
@@ -35,6 +36,12 @@ pub struct Engine {
     translators: WarmModels<ImageTranslator>,
     /// Loaded voices, the same way.
     voices: WarmModels<Voice>,
+    /// Loaded sound generators, the same way.
+    sound_generators: WarmModels<SoundGenerator>,
+    /// Sounds made or imported (voice, hits, beats, mixes).
+    clips: crate::audio::clips::ClipStore,
+    /// The player (opened on first use).
+    player: crate::audio::playback::PlayerHost,
     /// espeak-ng, once located (a failure is kept until a reload).
     espeak: Mutex<Option<Result<Espeak, IpcError>>>,
     /// The canvas: open project, preview renderer, asset cache.
@@ -60,6 +67,9 @@ impl Engine {
             text_models: WarmModels::default(),
             translators: WarmModels::default(),
             voices: WarmModels::default(),
+            sound_generators: WarmModels::default(),
+            clips: crate::audio::clips::ClipStore::default(),
+            player: crate::audio::playback::PlayerHost::default(),
             espeak: Mutex::new(None),
         }
     }
@@ -123,7 +133,35 @@ impl Engine {
         self.text_models.forget_failures();
         self.translators.forget_failures();
         self.voices.forget_failures();
+        self.sound_generators.forget_failures();
+        self.player.forget_failure();
         self.espeak.lock().take_if(|found| found.is_err());
+    }
+
+    /// The player.
+    pub fn player(&self) -> &crate::audio::playback::PlayerHost {
+        &self.player
+    }
+
+    /// The sounds the studio holds.
+    pub fn clips(&self) -> &crate::audio::clips::ClipStore {
+        &self.clips
+    }
+
+    /// The `sound-gan` model `id` (one-shot drum hits), loaded once (verified against the
+    /// manifest first) and kept warm.
+    pub fn sound_generator(&self, id: &str) -> Result<Arc<SoundGenerator>, IpcError> {
+        self.sound_generators.get_or_load(id, || {
+            let registry = self.registry()?;
+            let (spec, path) = registry.verify(id)?;
+            if spec.kind != ModelKind::SoundGan {
+                return Err(
+                    InferError::ModelInvalid { path, reason: format!("`{id}` is not a sound-gan model") }.into()
+                );
+            }
+            let runtime = self.runtime()?;
+            Ok(Arc::new(SoundGenerator::load(&runtime, spec, &path, self.config.session)?))
+        })
     }
 
     /// espeak-ng for speech: set-up's copy, else the system's (see [`Espeak::locate`]).
@@ -306,6 +344,7 @@ impl Engine {
                         ModelKind::TextGeneration => self.text_generator(spec.id.as_str()).map(drop),
                         ModelKind::ImageToImage => self.image_translator(spec.id.as_str()).map(drop),
                         ModelKind::Speech => self.voice(spec.id.as_str()).map(drop),
+                        ModelKind::SoundGan => self.sound_generator(spec.id.as_str()).map(drop),
                         _ => registry.verify(spec.id.as_str()).map(drop).map_err(IpcError::from),
                     };
                     ModelStatus {

@@ -48,6 +48,8 @@ fn cancel_mid_batch_computes_at_most_one_more_item() {
             other @ (JobEvent::TextDelta { .. }
             | JobEvent::Written { .. }
             | JobEvent::Restyled { .. }
+            | JobEvent::SpeechSentence { .. }
+            | JobEvent::AudioClip { .. }
             | JobEvent::FileWritten { .. }) => {
                 panic!("a face job sent a writing event: {other:?}")
             }

@@ -56,7 +56,11 @@ fn a_write_job_streams_text_then_the_ranked_variants() {
                 assert_eq!(job_id, id);
                 break (done, outcome);
             }
-            other @ (JobEvent::Image { .. } | JobEvent::Restyled { .. } | JobEvent::FileWritten { .. }) => {
+            other @ (JobEvent::Image { .. }
+            | JobEvent::Restyled { .. }
+            | JobEvent::FileWritten { .. }
+            | JobEvent::SpeechSentence { .. }
+            | JobEvent::AudioClip { .. }) => {
                 panic!("a writing job sent {other:?}")
             }
         }

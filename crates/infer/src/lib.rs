@@ -4,7 +4,7 @@
 //! Every model goes through the same path: the [`manifest`] names its file and SHA-256, the
 //! [`registry`] verifies the file before the [`runtime`] opens it, and a pipeline (for now
 //! [`gan::ImageGenerator`], [`restyle::ImageTranslator`], [`text::TextGenerator`],
-//! [`speech::SpeechModel`]) owns the session. A session has one owner: its `run` takes `&mut`,
+//! [`speech::SpeechModel`], [`sound::SoundGenerator`]) owns the session. A session has one owner: its `run` takes `&mut`,
 //! so pipelines keep it behind a mutex and are loaded once, then kept warm.
 
 mod cancellable;
@@ -14,6 +14,7 @@ pub mod manifest;
 pub mod registry;
 pub mod restyle;
 pub mod runtime;
+pub mod sound;
 pub mod speech;
 pub mod text;
 

@@ -410,6 +410,33 @@ pub fn write_wav_pcm16_samples(
     write_atomically(path, sample_rate, channels, samples, |&sample| sample)
 }
 
+/// The bytes of a 16-bit PCM WAV of `audio` (same conversion as [`write_wav_pcm16`]), for
+/// serving a sound to the UI without a file.
+pub fn wav_pcm16_bytes(audio: &AudioBuffer) -> Result<Vec<u8>, AudioFileError> {
+    let path = Path::new("(in memory)");
+    validate_layout(path, audio.sample_rate, audio.channels, audio.samples.len())?;
+    let write_error = |e: hound::Error| AudioFileError::Write { path: path.to_path_buf(), reason: e.to_string() };
+    let spec = hound::WavSpec {
+        channels: audio.channels,
+        sample_rate: audio.sample_rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut bytes = std::io::Cursor::new(Vec::with_capacity(44 + audio.samples.len() * 2));
+    {
+        let mut writer = hound::WavWriter::new(&mut bytes, spec).map_err(write_error)?;
+        for chunk in audio.samples.chunks(SAMPLES_PER_WRITE) {
+            let mut chunk_writer = writer.get_i16_writer(chunk.len() as u32);
+            for sample in chunk {
+                chunk_writer.write_sample(f32_to_pcm16(*sample));
+            }
+            chunk_writer.flush().map_err(write_error)?;
+        }
+        writer.finalize().map_err(write_error)?;
+    }
+    Ok(bytes.into_inner())
+}
+
 /// Converts one sample to 16 bits: clip, scale by 32,768, round half away from zero, clamp.
 fn f32_to_pcm16(sample: f32) -> i16 {
     // NaN has no sound to keep; silence is the only safe reading of it.

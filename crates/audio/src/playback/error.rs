@@ -11,6 +11,9 @@ pub enum InvalidBuffer {
     /// Without a rate there is no time.
     #[error("the sound has a sample rate of 0")]
     NoSampleRate,
+    /// More samples than a stream holds (far beyond any memory).
+    #[error("the stream is too long")]
+    TooLong,
 }
 
 /// Why playback failed.
@@ -27,6 +30,10 @@ pub enum PlaybackError {
     /// The sound cannot be played.
     #[error("cannot play this sound: {0}")]
     InvalidBuffer(#[from] InvalidBuffer),
+    /// A stream's sound was replaced by another, or its player dropped: nothing plays what is
+    /// pushed, so the producer can stop.
+    #[error("the stream is no longer loaded: nothing plays what is pushed")]
+    StreamClosed,
     /// The playback thread could not be started or stopped unexpectedly: a bug or an exhausted
     /// system, not a missing device.
     #[error("the playback thread failed: {0}")]
@@ -38,7 +45,7 @@ impl PlaybackError {
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::NoDevice(_) | Self::DeviceLost(_) => ErrorCode::AudioDeviceUnavailable,
-            Self::InvalidBuffer(_) => ErrorCode::InvalidRequest,
+            Self::InvalidBuffer(_) | Self::StreamClosed => ErrorCode::InvalidRequest,
             Self::ThreadFailed(_) => ErrorCode::Internal,
         }
     }

@@ -44,6 +44,8 @@ enum Message {
     /// A command changed the state to this: report it. Taken right after the command, so that
     /// quick successive changes (load, play) are each reported rather than merged.
     Changed(PlaybackState),
+    /// A stream grew or was finished: report the live state (its length changed).
+    StreamChanged,
     /// A new subscriber, and the state to give it at once (taken when it subscribed).
     Subscribe(Subscriber, PlaybackState),
     /// The output device failed for good.
@@ -74,17 +76,15 @@ impl Shared {
 
     /// The state with `sound` loaded; for callers that hold the sound lock.
     fn state_of(&self, sound: Option<&Sound>) -> PlaybackState {
-        let (status, position_seconds, duration_seconds) = match sound {
-            Some(sound) => {
-                let (status, position_seconds) = sound.status_and_position();
-                (status, position_seconds, sound.duration_seconds())
-            }
-            None => (PlaybackStatus::Idle, 0.0, 0.0),
+        let ((status, position_seconds), (duration_seconds, complete)) = match sound {
+            Some(sound) => (sound.status_and_position(), sound.duration_seconds()),
+            None => ((PlaybackStatus::Idle, 0.0), (0.0, true)),
         };
         PlaybackState {
             status,
             position_seconds,
             duration_seconds,
+            complete,
             looping: self.controls.looping(),
             volume: self.controls.volume(),
             device_error: lock(&self.device_error).clone(),
@@ -187,7 +187,28 @@ impl Player {
     /// Replaces the current sound with `buffer`, stopped at its start (`Idle`). Looping and volume
     /// carry over. Takes the buffer without copying it.
     pub fn load(&self, buffer: AudioBuffer) -> Result<(), PlaybackError> {
-        let sound = Arc::new(Sound::new(buffer)?);
+        self.replace_sound(Arc::new(Sound::new(buffer)?));
+        Ok(())
+    }
+
+    /// Replaces the current sound with an empty stream of interleaved samples at `sample_rate`
+    /// with `channels`, stopped at its start (`Idle`), which grows with what the returned writer
+    /// pushes: for sound produced while it plays, such as speech synthesized sentence by sentence.
+    ///
+    /// It plays like a loaded sound, as far as it was pushed: when the output catches up with the
+    /// writer, it outputs silence and holds the position ([`PlaybackStatus::Buffering`]), then
+    /// goes on with the next sample when more is pushed. `duration_seconds` is what was pushed so
+    /// far and `complete` is false until the writer finishes (or is dropped); only then does the
+    /// sound end, or loop (looping, it waits at the end of what was pushed like any other time).
+    /// Seeking is clamped to what was pushed.
+    pub fn load_stream(&self, sample_rate: u32, channels: u16) -> Result<StreamWriter, PlaybackError> {
+        let sound = Arc::new(Sound::stream(sample_rate, channels)?);
+        self.replace_sound(Arc::clone(&sound));
+        Ok(StreamWriter { sound, to_thread: self.to_thread.clone() })
+    }
+
+    /// Loads `sound` in place of the current one.
+    fn replace_sound(&self, sound: Arc<Sound>) {
         self.command(|current| {
             if let Some(replaced) = current.replace(Arc::clone(&sound)) {
                 replaced.retire();
@@ -195,7 +216,6 @@ impl Player {
             }
             self.mixer.add(SoundSource::new(sound, Arc::clone(&self.shared.controls)));
         });
-        Ok(())
     }
 
     /// Starts or resumes playing; after the end, starts over. Nothing loaded: does nothing.
@@ -225,7 +245,7 @@ impl Player {
         self.sound_command(Sound::stop);
     }
 
-    /// Moves to `seconds`, clamped to the sound (NaN is ignored). Playing goes on from there; an
+    /// Moves to `seconds`, clamped to the sound (to what was pushed, for a stream; NaN is ignored). Playing goes on from there; an
     /// ended sound becomes paused there.
     pub fn seek(&self, seconds: f64) {
         self.sound_command(|sound| sound.seek_seconds(seconds));
@@ -280,11 +300,63 @@ impl Player {
 
 impl Drop for Player {
     fn drop(&mut self) {
+        // A stream's writer learns that nothing plays it any more.
+        if let Some(sound) = lock(&self.shared.sound).as_deref() {
+            sound.retire();
+        }
         let _ = self.to_thread.send(Message::Shutdown);
         if let Some(thread) = self.thread.take() {
             // A panic on the playback thread has nothing left to clean up: ignore it.
             let _ = thread.join();
         }
+    }
+}
+
+/// Appends to the stream [`Player::load_stream`] loaded. `Send + Sync`: hand it to the thread that
+/// produces the sound.
+///
+/// [`finish`](Self::finish) it once the sound is complete; dropping it finishes it too (so a
+/// producer that stops early, or fails, leaves a sound that ends where it stopped rather than
+/// one that waits for ever).
+pub struct StreamWriter {
+    sound: Arc<Sound>,
+    to_thread: Sender<Message>,
+}
+
+impl std::fmt::Debug for StreamWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamWriter")
+            .field("duration_seconds", &self.sound.duration_seconds().0)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StreamWriter {
+    /// Appends interleaved samples (a frame is played once all its channels are pushed). Copies
+    /// them into the stream's storage; the audio callback reads them there without locking.
+    /// [`PlaybackError::StreamClosed`] once another sound was loaded or the player dropped: the
+    /// producer can stop.
+    pub fn push(&self, samples: &[f32]) -> Result<(), PlaybackError> {
+        if self.sound.is_retired() {
+            return Err(PlaybackError::StreamClosed);
+        }
+        self.sound.push(samples)?;
+        // Fails only once the player is gone; then nothing listens.
+        let _ = self.to_thread.send(Message::StreamChanged);
+        Ok(())
+    }
+
+    /// The sound is complete: it ends (or loops) at the end of what was pushed. A trailing
+    /// partial frame is dropped.
+    pub fn finish(self) {
+        // Dropping finishes.
+    }
+}
+
+impl Drop for StreamWriter {
+    fn drop(&mut self) {
+        self.sound.finish();
+        let _ = self.to_thread.send(Message::StreamChanged);
     }
 }
 
@@ -332,9 +404,10 @@ fn open_default_output(device_errors: Sender<Message>) -> Result<OpenedOutput, P
 }
 
 /// Delivers reports: each command's snapshot in order, the live state on a fixed cadence while
-/// playing, and the live state whenever it differs in status or device error from the last report
-/// (which is how the end is reported: only the audio callback sets `Ended`). Not playing, it
-/// sleeps until a message.
+/// playing or buffering, the live state whenever it differs in status or device error from the
+/// last report (which is how the end and buffering are reported: only the audio callback sets
+/// `Ended` and `Buffering`), and the live state when a stream grew. Otherwise it sleeps until a
+/// message.
 ///
 /// Reports never go back in time: the live state is only read with the queue empty and under the
 /// command lock, and commands queue their snapshot under that lock, so a live state read here is
@@ -343,6 +416,8 @@ fn report_until_shutdown(shared: &Shared, messages: &Receiver<Message>) {
     let mut subscribers: Vec<Subscriber> = Vec::new();
     let mut next_tick: Option<Instant> = None;
     let mut last_reported = ReportKey { status: PlaybackStatus::Idle, device_failed: false };
+    // A stream changed: report the live state once the queue is empty.
+    let mut report_live = false;
     loop {
         shared.release_retired();
         let polled = {
@@ -356,14 +431,20 @@ fn report_until_shutdown(shared: &Shared, messages: &Receiver<Message>) {
         let live = match polled {
             Ok(message) => match handle(message, shared, &mut subscribers, &mut last_reported) {
                 Flow::Continue => continue,
+                Flow::ReportLive => {
+                    report_live = true;
+                    continue;
+                }
                 Flow::Shutdown => return,
             },
             Err(live) => live,
         };
-        let playing = live.status == PlaybackStatus::Playing;
+        // Buffering is watched like playing: the audio callback ends it when data arrives.
+        let playing = matches!(live.status, PlaybackStatus::Playing | PlaybackStatus::Buffering);
         let now = Instant::now();
         let tick_due = playing && next_tick.is_some_and(|tick| tick <= now);
-        if tick_due || ReportKey::of(&live) != last_reported {
+        if tick_due || report_live || ReportKey::of(&live) != last_reported {
+            report_live = false;
             last_reported = publish(&mut subscribers, &live);
             if tick_due {
                 // Fixed cadence, without drift; after a stall (slow subscriber), restart from now
@@ -380,11 +461,11 @@ fn report_until_shutdown(shared: &Shared, messages: &Receiver<Message>) {
             messages.recv().map_err(|_| RecvTimeoutError::Disconnected)
         };
         match message {
-            Ok(message) => {
-                if let Flow::Shutdown = handle(message, shared, &mut subscribers, &mut last_reported) {
-                    return;
-                }
-            }
+            Ok(message) => match handle(message, shared, &mut subscribers, &mut last_reported) {
+                Flow::Continue => {}
+                Flow::ReportLive => report_live = true,
+                Flow::Shutdown => return,
+            },
             // The tick is due: reported at the top of the loop, once the queue is known empty.
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return,
@@ -408,6 +489,8 @@ impl ReportKey {
 /// Whether the reporter goes on.
 enum Flow {
     Continue,
+    /// Report the live state once the queue is empty.
+    ReportLive,
     Shutdown,
 }
 
@@ -420,6 +503,7 @@ fn handle(message: Message, shared: &Shared, subscribers: &mut Vec<Subscriber>, 
             subscribers.append(&mut new_subscribers);
         }
         Message::Changed(snapshot) => *last_reported = publish(subscribers, &snapshot),
+        Message::StreamChanged => return Flow::ReportLive,
         // Reported by the loop once the queue is empty: the change is not a snapshot in order.
         Message::DeviceFailed(reason) => shared.device_failed(reason),
     }
@@ -749,6 +833,44 @@ mod tests {
         // The subscriber went with the thread.
         while reports.try_recv().is_ok() {}
         assert!(matches!(reports.recv(), Err(mpsc::RecvError)));
+    }
+
+    #[test]
+    fn a_stream_buffers_when_caught_up_and_ends_once_finished() {
+        assert_send_sync::<StreamWriter>();
+        let (player, _probe) = open_fake();
+        let reports = reports_of(&player);
+        let writer = player.load_stream(RATE, 1).expect("valid");
+        let loaded = player.state();
+        assert_eq!((loaded.status, loaded.duration_seconds, loaded.complete), (PlaybackStatus::Idle, 0.0, false));
+        // Not playing yet: the growth is reported all the same.
+        writer.push(&[0.25; RATE as usize / 10]).expect("pushed");
+        let grown = wait_for(&reports, |report| report.duration_seconds > 0.0);
+        assert_eq!((grown.status, grown.duration_seconds, grown.complete), (PlaybackStatus::Idle, 0.1, false));
+        player.play().expect("plays");
+        let buffering = wait_for(&reports, |report| report.status == PlaybackStatus::Buffering);
+        assert_eq!(buffering.position_seconds, 0.1, "held at the end of what was pushed");
+        assert_eq!(player.state().position_seconds, 0.1);
+        writer.push(&[0.25; RATE as usize / 10]).expect("pushed");
+        wait_for(&reports, |report| report.status == PlaybackStatus::Playing);
+        writer.finish();
+        let ended = wait_for(&reports, |report| report.status == PlaybackStatus::Ended);
+        assert_eq!((ended.position_seconds, ended.duration_seconds, ended.complete), (0.2, 0.2, true));
+
+        // A writer dropped unfinished finishes; one whose sound was replaced is told so.
+        let dropped = player.load_stream(RATE, 2).expect("valid");
+        dropped.push(&[0.1; 6]).expect("pushed");
+        drop(dropped);
+        assert_eq!((player.state().duration_seconds, player.state().complete), (3.0 / f64::from(RATE), true));
+        let replaced = player.load_stream(RATE, 1).expect("valid");
+        player.load(tone(0.1)).expect("valid");
+        let closed = replaced.push(&[0.1]).expect_err("replaced");
+        assert_eq!((closed.clone(), closed.code()), (PlaybackError::StreamClosed, ErrorCode::InvalidRequest));
+        let orphan = player.load_stream(RATE, 1).expect("valid");
+        let invalid = player.load_stream(0, 1).expect_err("no sample rate");
+        assert_eq!(invalid.code(), ErrorCode::InvalidRequest);
+        drop(player);
+        assert_eq!(orphan.push(&[0.1]), Err(PlaybackError::StreamClosed), "the player is gone");
     }
 
     #[test]

@@ -8,8 +8,8 @@
 //! [`Player`]: super::Player
 
 use std::num::NonZero;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use rodio::{ChannelCount, SampleRate, Source};
@@ -71,7 +71,7 @@ struct Transport {
 }
 
 impl Transport {
-    const STATUS_SHIFT: u32 = 62;
+    const STATUS_SHIFT: u32 = 61;
     const CURSOR_MASK: u64 = (1 << Self::STATUS_SHIFT) - 1;
 
     fn pack(self) -> u64 {
@@ -83,21 +83,49 @@ impl Transport {
     }
 }
 
+/// How much of a sound there is: the frames that can be played, and whether that is all of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Length {
+    pub(crate) frames: u64,
+    /// False while a stream may still grow.
+    pub(crate) complete: bool,
+}
+
+impl Length {
+    /// The top bit of the packed word; the frames below.
+    const COMPLETE: u64 = 1 << 63;
+
+    fn pack(self) -> u64 {
+        if self.complete { self.frames | Self::COMPLETE } else { self.frames }
+    }
+
+    fn unpack(word: u64) -> Self {
+        Self { frames: word & !Self::COMPLETE, complete: word & Self::COMPLETE != 0 }
+    }
+}
+
 /// What the output does with the next frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
     /// Play `frame`; the cursor moves to `next`.
     Play { frame: u64, next: u64 },
+    /// A stream not finished has nothing more yet: silence, holding the position.
+    Wait,
     /// The end without looping: silence, and the sound has ended.
     End,
 }
 
-/// The next step of a playing sound of `frames` frames at `cursor`.
-fn step(frames: u64, cursor: u64, looping: bool) -> Step {
+/// The next step of a playing sound of `length` at `cursor`. A sound that may still grow neither
+/// ends nor loops: at what was pushed so far, it waits.
+fn step(length: Length, cursor: u64, looping: bool) -> Step {
+    let frames = length.frames;
     let frame = if cursor < frames {
         cursor
+    } else if !length.complete {
+        return Step::Wait;
     } else if looping && frames > 0 {
-        // At the end with looping switched on after the fact: start over.
+        // At the end with looping switched on after the fact (or the stream finished there):
+        // start over.
         0
     } else {
         return Step::End;
@@ -105,16 +133,109 @@ fn step(frames: u64, cursor: u64, looping: bool) -> Step {
     let next = frame + 1;
     // Wrapping here rather than on the next pull keeps the position inside the sound and plays
     // frame 0 right after the last one: no gap.
-    Step::Play { frame, next: if looping && next >= frames { 0 } else { next } }
+    Step::Play { frame, next: if looping && length.complete && next >= frames { 0 } else { next } }
+}
+
+/// Samples of the first segment of a stream; each next one holds twice as many as the one before.
+const FIRST_SEGMENT_SAMPLES: usize = 1 << 15;
+
+/// Segments of a stream: 2^15 * (2^32 - 1) samples in all, beyond any memory.
+const STREAM_SEGMENTS: usize = 32;
+
+/// Samples a stream holds at most.
+const STREAM_CAPACITY: usize = FIRST_SEGMENT_SAMPLES * ((1 << STREAM_SEGMENTS) - 1);
+
+/// Which segment sample `index` of a stream is in, and where in it.
+const fn locate(index: usize) -> (usize, usize) {
+    // Segment k starts at FIRST * (2^k - 1), so index / FIRST + 1 lies in [2^k, 2^(k+1)).
+    let segment = (usize::BITS - 1 - (index / FIRST_SEGMENT_SAMPLES + 1).leading_zeros()) as usize;
+    (segment, index - FIRST_SEGMENT_SAMPLES * ((1 << segment) - 1))
+}
+
+/// The samples of a stream, growing as they are pushed, readable by the audio callback without a
+/// lock: segments of doubling size, each allocated once (by the writer, when the previous one is
+/// full) and never moved or freed while the sound lives, so a sample's place is a computation.
+/// Samples are `f32` bits in atomics, written before the sound's length publishes them (release)
+/// and read after the callback loads that length (acquire): no `unsafe`, and the loads are plain
+/// loads. At most half the allocated memory is unused.
+struct StreamSamples {
+    segments: [OnceLock<Box<[AtomicU32]>>; STREAM_SEGMENTS],
+    /// Samples written so far. Also the writers' lock, held while writing and publishing, which
+    /// the audio callback never takes.
+    written: Mutex<usize>,
+}
+
+impl std::fmt::Debug for StreamSamples {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let written = *self.written.lock().unwrap_or_else(PoisonError::into_inner);
+        f.debug_struct("StreamSamples").field("written", &written).finish_non_exhaustive()
+    }
+}
+
+impl StreamSamples {
+    fn new() -> Self {
+        Self { segments: std::array::from_fn(|_| OnceLock::new()), written: Mutex::new(0) }
+    }
+
+    /// Sample `index`, or silence if that segment does not exist (never, for a published frame).
+    fn get(&self, index: usize) -> f32 {
+        let (segment, offset) = locate(index);
+        self.segments
+            .get(segment)
+            .and_then(OnceLock::get)
+            .and_then(|samples| samples.get(offset))
+            .map_or(0.0, |sample| f32::from_bits(sample.load(Ordering::Relaxed)))
+    }
+
+    /// Appends `samples` under the writers' lock, then calls `publish` with the number of samples
+    /// written, still under the lock (so that publications are in order).
+    fn append(&self, samples: &[f32], publish: impl FnOnce(usize)) -> Result<(), InvalidBuffer> {
+        let mut written = self.written.lock().unwrap_or_else(PoisonError::into_inner);
+        let end =
+            written.checked_add(samples.len()).filter(|end| *end <= STREAM_CAPACITY).ok_or(InvalidBuffer::TooLong)?;
+        let mut index = *written;
+        let mut rest = samples;
+        while !rest.is_empty() {
+            let (segment, offset) = locate(index);
+            let slots = self.segments[segment]
+                .get_or_init(|| (0..FIRST_SEGMENT_SAMPLES << segment).map(|_| AtomicU32::new(0)).collect());
+            let (now, later) = rest.split_at(rest.len().min(slots.len() - offset));
+            for (slot, sample) in slots[offset..].iter().zip(now) {
+                slot.store(sample.to_bits(), Ordering::Relaxed);
+            }
+            index += now.len();
+            rest = later;
+        }
+        *written = end;
+        publish(end);
+        Ok(())
+    }
+
+    /// Runs `publish` under the writers' lock with the number of samples written.
+    fn with_written(&self, publish: impl FnOnce(usize)) {
+        let written = self.written.lock().unwrap_or_else(PoisonError::into_inner);
+        publish(*written);
+    }
+}
+
+/// Where a sound's samples are.
+#[derive(Debug)]
+enum Samples {
+    /// A buffer, whole from the start.
+    Whole(Vec<f32>),
+    /// A stream, growing as it is pushed.
+    Stream(Box<StreamSamples>),
 }
 
 /// One loaded sound and its transport.
 #[derive(Debug)]
 pub(crate) struct Sound {
-    samples: Vec<f32>,
+    samples: Samples,
     channels: ChannelCount,
     sample_rate: SampleRate,
-    frames: u64,
+    /// A packed [`Length`]: what the output may play. Fixed for a buffer; for a stream, stored
+    /// (release) after the samples it covers were written.
+    length: AtomicU64,
     /// A packed [`Transport`].
     transport: AtomicU64,
     /// Set when another sound replaces this one: its source then ends, and the mixer drops it.
@@ -124,20 +245,69 @@ pub(crate) struct Sound {
 impl Sound {
     /// The buffer's samples, stopped at the start. A trailing partial frame is dropped.
     pub(crate) fn new(buffer: AudioBuffer) -> Result<Self, InvalidBuffer> {
-        let channels = NonZero::new(buffer.channels).ok_or(InvalidBuffer::NoChannels)?;
-        let sample_rate = NonZero::new(buffer.sample_rate).ok_or(InvalidBuffer::NoSampleRate)?;
         let frames = buffer.frames();
         let mut samples = buffer.samples;
-        samples.truncate(frames * usize::from(channels.get()));
+        samples.truncate(frames * usize::from(buffer.channels));
+        // A buffer in memory is far below the 2^61 frames the cursor holds.
+        let length = Length { frames: frames as u64, complete: true };
+        Self::with(Samples::Whole(samples), buffer.sample_rate, buffer.channels, length)
+    }
+
+    /// An empty stream, stopped at the start, that grows with [`push`](Self::push) until
+    /// [`finish`](Self::finish).
+    pub(crate) fn stream(sample_rate: u32, channels: u16) -> Result<Self, InvalidBuffer> {
+        let length = Length { frames: 0, complete: false };
+        Self::with(Samples::Stream(Box::new(StreamSamples::new())), sample_rate, channels, length)
+    }
+
+    fn with(samples: Samples, sample_rate: u32, channels: u16, length: Length) -> Result<Self, InvalidBuffer> {
         Ok(Self {
             samples,
-            channels,
-            sample_rate,
-            // A buffer in memory is far below the 2^62 frames the cursor holds.
-            frames: frames as u64,
+            channels: NonZero::new(channels).ok_or(InvalidBuffer::NoChannels)?,
+            sample_rate: NonZero::new(sample_rate).ok_or(InvalidBuffer::NoSampleRate)?,
+            length: AtomicU64::new(length.pack()),
             transport: AtomicU64::new(Transport { status: PlaybackStatus::Idle, cursor: 0 }.pack()),
             retired: AtomicBool::new(false),
         })
+    }
+
+    /// Appends interleaved samples to a stream; a frame is playable once all its channels are
+    /// pushed. Pushing to a finished stream, or to a buffer, does nothing.
+    pub(crate) fn push(&self, samples: &[f32]) -> Result<(), InvalidBuffer> {
+        let Samples::Stream(stream) = &self.samples else { return Ok(()) };
+        if self.length().complete {
+            return Ok(());
+        }
+        let channels = usize::from(self.channels.get());
+        stream.append(samples, |written| {
+            if !self.length().complete {
+                let length = Length { frames: (written / channels) as u64, complete: false };
+                self.length.store(length.pack(), Ordering::Release);
+            }
+        })
+    }
+
+    /// Makes what was pushed the whole sound; a trailing partial frame is dropped.
+    pub(crate) fn finish(&self) {
+        match &self.samples {
+            Samples::Whole(_) => {}
+            // Under the writers' lock, so that a push in progress is wholly before or after.
+            Samples::Stream(stream) => stream.with_written(|_written| {
+                self.length.fetch_or(Length::COMPLETE, Ordering::Release);
+            }),
+        }
+    }
+
+    /// Sample `index` (frame times channels plus channel); silence past what is there.
+    fn sample(&self, index: usize) -> f32 {
+        match &self.samples {
+            Samples::Whole(samples) => samples.get(index).copied().unwrap_or(0.0),
+            Samples::Stream(stream) => stream.get(index),
+        }
+    }
+
+    pub(crate) fn length(&self) -> Length {
+        Length::unpack(self.length.load(Ordering::Acquire))
     }
 
     fn transport(&self) -> Transport {
@@ -158,7 +328,7 @@ impl Sound {
     /// The status and position in seconds, read together.
     pub(crate) fn status_and_position(&self) -> (PlaybackStatus, f64) {
         let transport = self.transport();
-        (transport.status, transport.cursor as f64 / f64::from(self.sample_rate.get()))
+        (transport.status, self.seconds(transport.cursor))
     }
 
     #[cfg(test)]
@@ -171,14 +341,20 @@ impl Sound {
         self.transport().cursor
     }
 
-    pub(crate) fn duration_seconds(&self) -> f64 {
-        self.frames as f64 / f64::from(self.sample_rate.get())
+    /// The length in seconds (so far, for a stream), and whether it is final.
+    pub(crate) fn duration_seconds(&self) -> (f64, bool) {
+        let length = self.length();
+        (self.seconds(length.frames), length.complete)
+    }
+
+    fn seconds(&self, frames: u64) -> f64 {
+        frames as f64 / f64::from(self.sample_rate.get())
     }
 
     /// Starts or resumes; from `Ended` it starts over.
     pub(crate) fn play(&self) {
         let _already_playing = self.update(|transport| match transport.status {
-            PlaybackStatus::Playing => None,
+            PlaybackStatus::Playing | PlaybackStatus::Buffering => None,
             PlaybackStatus::Ended => Some(Transport { status: PlaybackStatus::Playing, cursor: 0 }),
             PlaybackStatus::Idle | PlaybackStatus::Paused => {
                 Some(Transport { status: PlaybackStatus::Playing, ..transport })
@@ -186,10 +362,10 @@ impl Sound {
         });
     }
 
-    /// Holds the position. Only a playing sound pauses: an ended one stays ended.
+    /// Holds the position. Only a playing (or buffering) sound pauses: an ended one stays ended.
     pub(crate) fn pause(&self) {
         let _not_playing = self.update(|transport| {
-            (transport.status == PlaybackStatus::Playing)
+            matches!(transport.status, PlaybackStatus::Playing | PlaybackStatus::Buffering)
                 .then_some(Transport { status: PlaybackStatus::Paused, ..transport })
         });
     }
@@ -199,18 +375,19 @@ impl Sound {
         self.transport.store(Transport { status: PlaybackStatus::Idle, cursor: 0 }.pack(), Ordering::Release);
     }
 
-    /// Moves to `seconds`, clamped to the sound; a NaN is ignored. Playing goes on playing from
-    /// there; an ended sound becomes paused, since it is no longer at its end.
+    /// Moves to `seconds`, clamped to the sound (to what was pushed, for a stream); a NaN is
+    /// ignored. Playing goes on playing from there (buffering, if that is the end of a stream
+    /// still growing); an ended sound becomes paused, since it is no longer at its end.
     pub(crate) fn seek_seconds(&self, seconds: f64) {
         if seconds.is_nan() {
             return;
         }
-        let frame = (seconds * f64::from(self.sample_rate.get())).round().clamp(0.0, self.frames as f64) as u64;
-        self.seek_frames(frame);
+        let frame = (seconds * f64::from(self.sample_rate.get())).round().clamp(0.0, self.length().frames as f64);
+        self.seek_frames(frame as u64);
     }
 
     pub(crate) fn seek_frames(&self, frame: u64) {
-        let cursor = frame.min(self.frames);
+        let cursor = frame.min(self.length().frames);
         let _always = self.update(|transport| {
             let status =
                 if transport.status == PlaybackStatus::Ended { PlaybackStatus::Paused } else { transport.status };
@@ -223,26 +400,35 @@ impl Sound {
         self.retired.store(true, Ordering::Release);
     }
 
+    pub(crate) fn is_retired(&self) -> bool {
+        self.retired.load(Ordering::Acquire)
+    }
+
     /// The audio callback's side: which frame to output next, advancing the cursor, or `None` for
-    /// a frame of silence (not playing, or just ended).
+    /// a frame of silence (not playing, waiting for a stream, or just ended).
     fn take_next_frame(&self, looping: bool) -> Option<u64> {
-        let frames = self.frames;
+        // Loaded once, before the transport: every frame below it was written before it was
+        // published, so the frame this returns can be read.
+        let length = self.length();
         let advanced = self.update(|transport| {
-            if transport.status != PlaybackStatus::Playing {
+            if !matches!(transport.status, PlaybackStatus::Playing | PlaybackStatus::Buffering) {
                 return None;
             }
-            Some(match step(frames, transport.cursor, looping) {
-                Step::Play { next, .. } => Transport { cursor: next, ..transport },
-                Step::End => Transport { status: PlaybackStatus::Ended, ..transport },
-            })
+            match step(length, transport.cursor, looping) {
+                Step::Play { next, .. } => Some(Transport { status: PlaybackStatus::Playing, cursor: next }),
+                // Already buffering: nothing to store.
+                Step::Wait => (transport.status != PlaybackStatus::Buffering)
+                    .then_some(Transport { status: PlaybackStatus::Buffering, ..transport }),
+                Step::End => Some(Transport { status: PlaybackStatus::Ended, ..transport }),
+            }
         });
         match advanced {
             // The step the update took, from the transport it was applied to.
-            Ok(before) => match step(frames, before.cursor, looping) {
+            Ok(before) => match step(length, before.cursor, looping) {
                 Step::Play { frame, .. } => Some(frame),
-                Step::End => None,
+                Step::Wait | Step::End => None,
             },
-            Err(_not_playing) => None,
+            Err(_not_playing_or_still_waiting) => None,
         }
     }
 }
@@ -289,18 +475,16 @@ impl Iterator for SoundSource {
     fn next(&mut self) -> Option<f32> {
         if self.channel == 0 {
             // Checked at frame boundaries only, so the mixer never sees half a frame.
-            if self.finished || self.sound.retired.load(Ordering::Acquire) {
+            if self.finished || self.sound.is_retired() {
                 self.finished = true;
                 return None;
             }
             self.begin_frame();
         }
         let sample = match self.frame_start {
-            // In range by construction (`frame < frames`); `get` keeps the audio callback free of
-            // any panic path all the same.
-            Some(start) => {
-                self.sound.samples.get(start + usize::from(self.channel)).map_or(0.0, |sample| sample * self.gain)
-            }
+            // In range by construction (`frame < frames`); `sample` keeps the audio callback free
+            // of any panic path all the same.
+            Some(start) => self.sound.sample(start + usize::from(self.channel)) * self.gain,
             None => 0.0,
         };
         self.channel = (self.channel + 1) % self.sound.channels.get();
@@ -523,7 +707,7 @@ mod tests {
         sound.play();
         assert_eq!(source.next(), Some(0.0));
         assert_eq!(sound.status(), PlaybackStatus::Ended);
-        assert_eq!(sound.duration_seconds(), 0.0);
+        assert_eq!(sound.duration_seconds(), (0.0, true));
 
         assert_eq!(Sound::new(AudioBuffer::silence(0, 2, 4)).err(), Some(InvalidBuffer::NoSampleRate));
         assert_eq!(Sound::new(AudioBuffer::silence(RATE, 0, 4)).err(), Some(InvalidBuffer::NoChannels));
@@ -531,7 +715,13 @@ mod tests {
 
     #[test]
     fn the_transport_packs_every_status_with_a_large_cursor() {
-        for status in [PlaybackStatus::Idle, PlaybackStatus::Playing, PlaybackStatus::Paused, PlaybackStatus::Ended] {
+        for status in [
+            PlaybackStatus::Idle,
+            PlaybackStatus::Playing,
+            PlaybackStatus::Paused,
+            PlaybackStatus::Ended,
+            PlaybackStatus::Buffering,
+        ] {
             let transport = Transport { status, cursor: Transport::CURSOR_MASK - 7 };
             assert_eq!(Transport::unpack(transport.pack()), transport);
         }
@@ -540,7 +730,152 @@ mod tests {
     #[test]
     fn a_trailing_partial_frame_is_dropped() {
         let sound = Sound::new(AudioBuffer { sample_rate: RATE, channels: 2, samples: vec![0.1; 5] }).expect("valid");
-        assert_eq!(sound.frames, 2);
-        assert_eq!(sound.samples.len(), 4);
+        assert_eq!(sound.length(), Length { frames: 2, complete: true });
+        assert!(matches!(&sound.samples, Samples::Whole(samples) if samples.len() == 4));
+    }
+
+    /// Interleaved stereo samples of frames `frames`, numbered like [`numbered_sound`]'s.
+    fn numbered(frames: std::ops::Range<usize>) -> Vec<f32> {
+        frames.flat_map(|frame| [frame as f32, -(frame as f32)]).collect()
+    }
+
+    fn stream() -> Arc<Sound> {
+        Arc::new(Sound::stream(RATE, 2).expect("valid stream"))
+    }
+
+    #[test]
+    fn a_stream_grows_while_playing() {
+        let sound = stream();
+        let (mut source, _controls) = source_over(&sound);
+        assert_eq!((sound.status(), sound.duration_seconds()), (PlaybackStatus::Idle, (0.0, false)));
+        sound.push(&numbered(0..3)).expect("pushed");
+        sound.play();
+        assert_eq!(pull_left(&mut source, 2), vec![0.0, 1.0]);
+        sound.push(&numbered(3..6)).expect("pushed");
+        assert_eq!(sound.duration_seconds(), (0.006, false));
+        assert_eq!(pull_left(&mut source, 4), vec![2.0, 3.0, 4.0, 5.0]);
+        assert_eq!(sound.position_frames(), 6);
+    }
+
+    #[test]
+    fn an_underrun_outputs_silence_holds_the_position_and_resumes_with_the_next_sample() {
+        let sound = stream();
+        let (mut source, _controls) = source_over(&sound);
+        sound.push(&numbered(0..3)).expect("pushed");
+        sound.play();
+        assert_eq!(pull_left(&mut source, 5), vec![0.0, 1.0, 2.0, 0.0, 0.0]);
+        assert_eq!((sound.status(), sound.position_frames()), (PlaybackStatus::Buffering, 3));
+        // Half a frame is not a frame: still waiting.
+        sound.push(&[3.0]).expect("pushed");
+        assert_eq!(pull_left(&mut source, 1), vec![0.0]);
+        assert_eq!((sound.status(), sound.position_frames()), (PlaybackStatus::Buffering, 3));
+        let mut rest = vec![-3.0];
+        rest.extend(numbered(4..6));
+        sound.push(&rest).expect("pushed");
+        assert_eq!(source.next(), Some(3.0), "the very next sample");
+        assert_eq!(source.next(), Some(-3.0), "frames stay whole across pushes");
+        assert_eq!(sound.status(), PlaybackStatus::Playing);
+        assert_eq!(pull_left(&mut source, 3), vec![4.0, 5.0, 0.0]);
+        assert_eq!((sound.status(), sound.position_frames()), (PlaybackStatus::Buffering, 6));
+        // Buffering pauses like playing, and play resumes waiting.
+        sound.pause();
+        assert_eq!(sound.status(), PlaybackStatus::Paused);
+        sound.play();
+        sound.push(&numbered(6..7)).expect("pushed");
+        assert_eq!(pull_left(&mut source, 1), vec![6.0]);
+    }
+
+    #[test]
+    fn a_finished_stream_ends_at_its_exact_end() {
+        // Finished while waiting at the end.
+        let sound = stream();
+        let (mut source, _controls) = source_over(&sound);
+        sound.push(&numbered(0..3)).expect("pushed");
+        sound.play();
+        assert_eq!(pull_left(&mut source, 4), vec![0.0, 1.0, 2.0, 0.0]);
+        assert_eq!(sound.status(), PlaybackStatus::Buffering);
+        sound.finish();
+        assert_eq!(pull_left(&mut source, 1), vec![0.0]);
+        assert_eq!((sound.status(), sound.position_frames()), (PlaybackStatus::Ended, 3));
+        assert_eq!(sound.duration_seconds(), (0.003, true));
+        sound.push(&numbered(3..4)).expect("a finished stream ignores pushes");
+        assert_eq!(sound.length(), Length { frames: 3, complete: true });
+
+        // Finished ahead of the output, with a trailing partial frame.
+        let sound = stream();
+        let (mut source, _controls) = source_over(&sound);
+        let mut samples = numbered(0..4);
+        samples.push(9.0);
+        sound.push(&samples).expect("pushed");
+        sound.finish();
+        sound.play();
+        assert_eq!(pull_left(&mut source, 5), vec![0.0, 1.0, 2.0, 3.0, 0.0]);
+        assert_eq!((sound.status(), sound.position_frames()), (PlaybackStatus::Ended, 4));
+    }
+
+    #[test]
+    fn seek_on_a_stream_is_clamped_to_what_was_pushed() {
+        let sound = stream();
+        let (mut source, _controls) = source_over(&sound);
+        sound.push(&numbered(0..10)).expect("pushed");
+        sound.seek_seconds(1.0);
+        assert_eq!(sound.position_frames(), 10, "clamped to the 10 frames pushed");
+        sound.play();
+        assert_eq!(pull_left(&mut source, 1), vec![0.0]);
+        assert_eq!(sound.status(), PlaybackStatus::Buffering);
+        // Back into what was pushed while buffering: plays from there.
+        sound.seek_frames(4);
+        assert_eq!(pull_left(&mut source, 2), vec![4.0, 5.0]);
+        assert_eq!(sound.status(), PlaybackStatus::Playing);
+        sound.push(&numbered(10..20)).expect("pushed");
+        sound.seek_seconds(0.015);
+        assert_eq!(pull_left(&mut source, 2), vec![15.0, 16.0]);
+    }
+
+    #[test]
+    fn looping_a_growing_stream_waits_at_its_end_and_loops_once_finished() {
+        let sound = stream();
+        let (mut source, controls) = source_over(&sound);
+        controls.set_looping(true);
+        sound.push(&numbered(1..4)).expect("pushed");
+        sound.play();
+        assert_eq!(pull_left(&mut source, 5), vec![1.0, 2.0, 3.0, 0.0, 0.0]);
+        assert_eq!((sound.status(), sound.position_frames()), (PlaybackStatus::Buffering, 3));
+        sound.push(&numbered(4..5)).expect("pushed");
+        sound.finish();
+        assert_eq!(pull_left(&mut source, 6), vec![4.0, 1.0, 2.0, 3.0, 4.0, 1.0]);
+        assert_eq!(sound.status(), PlaybackStatus::Playing);
+    }
+
+    #[test]
+    fn stream_segments_double_and_hold_every_sample() {
+        assert_eq!(locate(0), (0, 0));
+        assert_eq!(locate(FIRST_SEGMENT_SAMPLES - 1), (0, FIRST_SEGMENT_SAMPLES - 1));
+        assert_eq!(locate(FIRST_SEGMENT_SAMPLES), (1, 0));
+        assert_eq!(locate(3 * FIRST_SEGMENT_SAMPLES - 1), (1, 2 * FIRST_SEGMENT_SAMPLES - 1));
+        assert_eq!(locate(3 * FIRST_SEGMENT_SAMPLES), (2, 0));
+        assert_eq!(
+            locate(STREAM_CAPACITY - 1),
+            (STREAM_SEGMENTS - 1, (FIRST_SEGMENT_SAMPLES << (STREAM_SEGMENTS - 1)) - 1)
+        );
+
+        // Odd pushes across three segment boundaries.
+        let stream = StreamSamples::new();
+        let total = 8 * FIRST_SEGMENT_SAMPLES + 5;
+        let samples: Vec<f32> = (0..total).map(|index| index as f32).collect();
+        let mut published = 0;
+        for chunk in samples.chunks(7_919) {
+            stream.append(chunk, |written| published = written).expect("appended");
+        }
+        assert_eq!(published, total);
+        assert!((0..total).all(|index| stream.get(index) == index as f32), "every sample where it was pushed");
+        assert_eq!(stream.get(total + 100), 0.0, "unwritten, in an allocated segment");
+        assert_eq!(stream.get(1 << 40), 0.0, "in a segment not allocated");
+    }
+
+    #[test]
+    fn a_stream_needs_a_rate_and_channels() {
+        assert_eq!(Sound::stream(0, 2).err(), Some(InvalidBuffer::NoSampleRate));
+        assert_eq!(Sound::stream(RATE, 0).err(), Some(InvalidBuffer::NoChannels));
     }
 }

@@ -11,10 +11,15 @@ pub enum PlaybackStatus {
     Idle,
     /// The output is pulling the sound.
     Playing,
+    /// Playing a stream ([`Player::load_stream`](super::Player::load_stream)) that has not been
+    /// finished, and the output has caught up with what was pushed: it outputs silence and holds
+    /// the position, and goes back to `Playing` by itself, with the next sample, when more arrives.
+    /// [`pause`](super::Player::pause) pauses it like `Playing`.
+    Buffering,
     /// Paused at `position_seconds`; [`play`](super::Player::play) resumes from there.
     Paused,
     /// Played to the end without looping; [`play`](super::Player::play) starts over from the
-    /// beginning.
+    /// beginning. A stream only ends once it is finished.
     Ended,
 }
 
@@ -27,6 +32,7 @@ impl PlaybackStatus {
             Self::Playing => 1,
             Self::Paused => 2,
             Self::Ended => 3,
+            Self::Buffering => 4,
         }
     }
 
@@ -36,6 +42,7 @@ impl PlaybackStatus {
             1 => Self::Playing,
             2 => Self::Paused,
             3 => Self::Ended,
+            4 => Self::Buffering,
             _ => Self::Idle,
         }
     }
@@ -50,8 +57,11 @@ pub struct PlaybackState {
     /// Seconds into the sound: the frames the output has pulled, so it runs ahead of what is heard
     /// by the output's buffer (about 50 ms).
     pub position_seconds: f64,
-    /// Length of the loaded sound; 0 when nothing is loaded.
+    /// Length of the loaded sound; 0 when nothing is loaded. For a stream, the length pushed so far.
     pub duration_seconds: f64,
+    /// Whether `duration_seconds` is final: false while a stream is still being pushed, true for a
+    /// loaded buffer, a finished stream, or nothing loaded.
+    pub complete: bool,
     /// Whether the sound starts over, without a gap, when it reaches its end.
     pub looping: bool,
     /// Linear gain in `0..=2` (1 plays the sound as it is).

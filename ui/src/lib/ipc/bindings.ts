@@ -212,6 +212,202 @@ export type JobOutcome = { "state": "completed" } | { "state": "cancelled" } | {
  */
 error: IpcError, };
 
+export type SpeakRequest = { 
+/**
+ * The words.
+ */
+text: string, 
+/**
+ * Manifest id of a `speech` model (default: the shipped voice).
+ */
+voice?: string, 
+/**
+ * Duration multiplier: above 1 speaks slower. Default: the voice's.
+ */
+lengthScale?: number, 
+/**
+ * Expressiveness noise (0 is deterministic). Default: the voice's.
+ */
+noiseScale?: number, 
+/**
+ * Rhythm noise (0 is deterministic). Default: the voice's.
+ */
+noiseW?: number, 
+/**
+ * Seconds of silence between sentences.
+ */
+sentenceSilence: number, 
+/**
+ * Start playing the first sentence as soon as it exists.
+ */
+play: boolean, };
+
+export type GenerateHitsRequest = { 
+/**
+ * kick, snare, hat, clap, tom, cymbal, perc.
+ */
+kind: string, 
+/**
+ * How many.
+ */
+count: number, 
+/**
+ * The random seed: the same seed gives the same hits.
+ */
+seed: number, };
+
+export type BeatLane = { 
+/**
+ * The drum kind.
+ */
+kind: string, 
+/**
+ * 16 steps per bar, velocities 0 to 1.
+ */
+steps: Array<number>, };
+
+export type MakeBeatRequest = { 
+/**
+ * A preset pattern's name (see `BEAT_PRESETS`), used when `lanes` is empty.
+ */
+preset: string, 
+/**
+ * The creator's own pattern.
+ */
+lanes: Array<BeatLane>, 
+/**
+ * Tempo (40 to 240).
+ */
+bpm: number, 
+/**
+ * Length in bars (1 to 64).
+ */
+bars: number, 
+/**
+ * Swing of the off-sixteenths, 0 to 0.6.
+ */
+swing: number, 
+/**
+ * Which hits play.
+ */
+seed: number, };
+
+export type ClipKind = "voice" | "hit" | "beat" | "mix" | "imported";
+
+export type AudioClip = { 
+/**
+ * Its id, for playback, mixing and adding to the post.
+ */
+id: number, 
+/**
+ * What it is.
+ */
+kind: ClipKind, 
+/**
+ * A short name for people ("Voice: Fresh coffee…", "kick 42/0").
+ */
+label: string, 
+/**
+ * Where the UI fetches the WAV.
+ */
+url: string, 
+/**
+ * Length in seconds.
+ */
+durationSeconds: number, 
+/**
+ * Samples per second.
+ */
+sampleRate: number, 
+/**
+ * 1 mono, 2 stereo.
+ */
+channels: number, 
+/**
+ * Minimum and maximum over each of `PEAK_BUCKETS` equal slices, for the waveform.
+ */
+peaks: Array<[number, number]>, };
+
+export type MixRequest = { 
+/**
+ * The voiceover clip.
+ */
+voice?: number, 
+/**
+ * The music bed clip.
+ */
+bed?: number, 
+/**
+ * Where the voice starts, in seconds.
+ */
+voiceOffsetSeconds: number, 
+/**
+ * How far the bed goes down under speech, in dB (0: no ducking).
+ */
+duckingDb: number, 
+/**
+ * Bed level under the voice's, in dB (negative is quieter).
+ */
+bedGainDb: number, 
+/**
+ * Fade-in seconds.
+ */
+fadeInSeconds: number, 
+/**
+ * Fade-out seconds.
+ */
+fadeOutSeconds: number, 
+/**
+ * Where to write the WAV too (optional).
+ */
+output?: string, };
+
+export type PlayerStatus = "idle" | "playing" | "paused" | "buffering" | "ended";
+
+export type PlayerReport = { 
+/**
+ * What the player does.
+ */
+status: PlayerStatus, 
+/**
+ * The clip loaded, if any.
+ */
+clip?: number, 
+/**
+ * Seconds from the start.
+ */
+positionSeconds: number, 
+/**
+ * Length of what is loaded (so far, while it is still being made).
+ */
+durationSeconds: number, 
+/**
+ * Whether it loops.
+ */
+looping: boolean, 
+/**
+ * Linear volume, 0 to 2.
+ */
+volume: number, 
+/**
+ * Why playback stopped working, if it did.
+ */
+error?: string, };
+
+export type PlayerAction = { "action": "play" } | { "action": "pause" } | { "action": "stop" } | { "action": "seek", 
+/**
+ * Seconds from the start.
+ */
+seconds: number, } | { "action": "loop", 
+/**
+ * Whether to loop.
+ */
+looping: boolean, } | { "action": "volume", 
+/**
+ * Linear, 0 to 2.
+ */
+volume: number, };
+
 export type WriteTool = "caption" | "hashtags" | "draft" | "rewrite" | "alt-text";
 
 export type WriteRequest = { 
@@ -469,7 +665,43 @@ frames: number,
 /**
  * Whether it has a sound track.
  */
-hasAudio: boolean, } | { "event": "textDelta", 
+hasAudio: boolean, } | { "event": "speechSentence", 
+/**
+ * Its id.
+ */
+jobId: JobId, 
+/**
+ * 0-based.
+ */
+index: number, 
+/**
+ * Sentences in the text.
+ */
+count: number, 
+/**
+ * Where it starts in the speech, in seconds.
+ */
+startSeconds: number, 
+/**
+ * Its length in seconds (with the pause after it).
+ */
+durationSeconds: number, 
+/**
+ * Its phonemes.
+ */
+phonemes: string, } | { "event": "audioClip", 
+/**
+ * Its id.
+ */
+jobId: JobId, 
+/**
+ * The item's index within the job.
+ */
+index: number, 
+/**
+ * The clip.
+ */
+clip: AudioClip, } | { "event": "textDelta", 
 /**
  * Its id.
  */
@@ -1114,3 +1346,5 @@ export const MAX_ANIMATION_FRAMES = 600;
 export const MAX_ANIMATION_FPS = 60;
 export const MAX_UPSCALE_SIDE = 4096;
 export const MAX_SMOOTHING = 0.95;
+export const PEAK_BUCKETS = 480;
+export const MAX_SPEECH_CHARS = 5000;

@@ -101,3 +101,9 @@ pub async fn player_control(engine: tauri::State<'_, EngineState>, action: Playe
     })
     .await
 }
+
+/// Reads a sound file the creator brings (their own music bed) as a clip.
+#[tauri::command]
+pub async fn import_audio(engine: tauri::State<'_, EngineState>, path: String) -> Result<AudioClip, IpcError> {
+    blocking(&engine, move |engine| engine.import_audio(std::path::Path::new(&path))).await
+}

@@ -58,6 +58,7 @@ pub fn run() -> ExitCode {
             audio_commands::player_subscribe,
             audio_commands::player_play_clip,
             audio_commands::player_control,
+            audio_commands::import_audio,
             commands::platforms_list,
             commands::count_text,
             commands::cancel_job,

@@ -88,6 +88,10 @@ fn every_command_has_help() {
         vec!["write", "rewrite", "--help"],
         vec!["write", "alt-text", "--help"],
         vec!["text", "generate", "--help"],
+        vec!["voice", "say", "--help"],
+        vec!["voice", "phonemes", "--help"],
+        vec!["sound", "hits", "--help"],
+        vec!["sound", "beat", "--help"],
     ] {
         let output = postcraft(&args);
         assert!(output.status.success(), "{args:?}");

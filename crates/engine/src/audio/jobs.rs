@@ -4,12 +4,13 @@
 use std::sync::Arc;
 
 use postcraft_audio::dsp::AudioBuffer;
+use postcraft_audio::dsp::files::{DecodeLimits, decode_file};
 use postcraft_audio::dsp::loudness::{PLATFORM_MAX_TRUE_PEAK_DBTP, PLATFORM_TARGET_LUFS, normalize};
 use postcraft_audio::dsp::mix::{Ducking, MixLength, MixSpec, mix};
 use postcraft_audio::dsp::resample::{resample, to_channels};
 use postcraft_audio::dsp::sequencer::{Lane, Pattern, STEPS_PER_BAR};
 use postcraft_core::audio_ipc::{
-    ClipKind, GenerateHitsRequest, MAX_SPEECH_CHARS, MakeBeatRequest, MixRequest, SpeakRequest,
+    AudioClip, ClipKind, GenerateHitsRequest, MAX_SPEECH_CHARS, MakeBeatRequest, MixRequest, SpeakRequest,
 };
 use postcraft_core::ipc::JobEvent;
 use postcraft_core::{ErrorCode, IpcError, JobId};
@@ -199,6 +200,21 @@ impl Engine {
             ctx.item_done();
             Ok(())
         })
+    }
+}
+
+impl Engine {
+    /// Reads a sound file the creator brings (WAV, FLAC, MP3, Ogg, or the sound of an MP4/MOV)
+    /// as a clip, e.g. their own music bed. A file that is not one gives `MEDIA_INVALID`
+    /// naming it; nothing is kept.
+    pub fn import_audio(&self, path: &std::path::Path) -> Result<AudioClip, IpcError> {
+        let audio = decode_file(path, &DecodeLimits::default()).map_err(|e| IpcError::new(e.code(), e.to_string()))?;
+        if audio.frames() == 0 {
+            return Err(IpcError::new(ErrorCode::MediaInvalid, format!("{} holds no sound", path.display())));
+        }
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let id = self.clips().insert(ClipKind::Imported, name, audio);
+        self.clips().describe(id, &self.config().media_base_url)
     }
 }
 

@@ -1,0 +1,133 @@
+//! Voice and sound through the engine, on the real voice and runtime: speech streams sentence
+//! by sentence and becomes a clip; a mix of voice over a bed lands on the platform loudness;
+//! a creator's sound file imports, a damaged one is refused clearly.
+
+mod common;
+
+use std::sync::Arc;
+
+use postcraft_audio::dsp::AudioBuffer;
+use postcraft_audio::dsp::loudness::measure;
+use postcraft_core::audio_ipc::{AudioClip, ClipKind, MixRequest, SpeakRequest};
+use postcraft_engine::{Engine, ErrorCode, JobEvent, JobOutcome};
+
+fn engine() -> Arc<Engine> {
+    Arc::new(Engine::open(common::installed_config()))
+}
+
+/// Runs a job to its end; returns the sentence events and the clips it sent.
+fn run(rx: &std::sync::mpsc::Receiver<JobEvent>) -> (Vec<(u32, u32, f64, f64)>, Vec<AudioClip>) {
+    let mut sentences = Vec::new();
+    let mut clips = Vec::new();
+    loop {
+        match common::next_event(rx) {
+            JobEvent::SpeechSentence { index, count, start_seconds, duration_seconds, .. } => {
+                sentences.push((index, count, start_seconds, duration_seconds));
+            }
+            JobEvent::AudioClip { clip, .. } => clips.push(clip),
+            JobEvent::Finished { outcome, .. } => {
+                assert_eq!(outcome, JobOutcome::Completed);
+                return (sentences, clips);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn speak(engine: &Arc<Engine>, text: &str) -> AudioClip {
+    let (sink, rx) = common::channel_sink();
+    let request = SpeakRequest {
+        text: text.into(),
+        voice: None,
+        length_scale: None,
+        noise_scale: Some(0.0),
+        noise_w: Some(0.0),
+        sentence_silence: 0.25,
+        play: false,
+    };
+    engine.speak(request, sink).expect("the job starts");
+    let (sentences, clips) = run(&rx);
+    assert_eq!(clips.len(), 1);
+    let clip = clips.into_iter().next().expect("one clip");
+    // Sentences arrive in order, back to back, and add up to the clip.
+    let count = sentences.len() as u32;
+    let mut end = 0.0;
+    for (i, (index, of, start, duration)) in sentences.iter().enumerate() {
+        assert_eq!((*index, *of), (i as u32, count));
+        assert!((start - end).abs() < 1e-9, "sentence {i} starts where the previous ended");
+        end = start + duration;
+    }
+    assert!((end - clip.duration_seconds).abs() < 1e-6);
+    clip
+}
+
+#[test]
+fn speech_streams_by_sentence_and_becomes_a_clip() {
+    let engine = engine();
+    let clip = speak(&engine, "Fresh coffee, warm light. Is it Friday yet? See you there!");
+    assert_eq!(clip.kind, ClipKind::Voice);
+    assert_eq!((clip.sample_rate, clip.channels), (22_050, 1));
+    assert!(clip.duration_seconds > 3.0 && clip.duration_seconds < 12.0, "{}", clip.duration_seconds);
+    let wav = engine.clips().serve(&format!("/audio/{}.wav", clip.id)).expect("served");
+    assert_eq!(&wav[..4], b"RIFF");
+    assert!(clip.peaks.iter().any(|[lo, hi]| *hi > 0.5 && *lo < -0.5), "speech reaches near full scale");
+}
+
+#[test]
+fn a_voice_over_a_bed_is_mixed_to_the_platform_loudness() {
+    let engine = engine();
+    let voice = speak(&engine, "Doors open at seven. Bring a friend, and bring your camera.");
+    // A bed: a quiet chord with a pulse, 4 seconds at 22,050 Hz (shorter than the voice: it loops).
+    let rate = 22_050;
+    let bed: Vec<f32> = (0..rate * 4)
+        .map(|i| {
+            let t = i as f32 / rate as f32;
+            let pulse = if (t * 2.0).fract() < 0.1 { 1.0 } else { 0.4 };
+            0.05 * pulse * [220.0f32, 277.2, 329.6].iter().map(|f| (std::f32::consts::TAU * f * t).sin()).sum::<f32>()
+        })
+        .collect();
+    let bed_id = engine.clips().insert(ClipKind::Beat, "bed".into(), AudioBuffer::mono(rate as u32, bed));
+    let out = tempfile::tempdir().expect("tempdir");
+    let wav = out.path().join("mix.wav");
+    let (sink, rx) = common::channel_sink();
+    let request = MixRequest {
+        voice: Some(voice.id),
+        bed: Some(bed_id),
+        voice_offset_seconds: 0.5,
+        ducking_db: 10.0,
+        bed_gain_db: -12.0,
+        fade_in_seconds: 0.5,
+        fade_out_seconds: 1.5,
+        output: Some(wav.display().to_string()),
+    };
+    engine.mix_audio(request, sink).expect("the job starts");
+    let (_, clips) = run(&rx);
+    let mix = &clips[0];
+    assert_eq!((mix.kind, mix.sample_rate, mix.channels), (ClipKind::Mix, 48_000, 2));
+    assert!((mix.duration_seconds - (voice.duration_seconds + 0.5 + 2.0)).abs() < 0.01, "voice + offset + tail");
+    // Measured again on the exported file, independently of the mixer's own report.
+    let exported = postcraft_audio::dsp::files::decode_file(&wav, &Default::default()).expect("the WAV reads back");
+    let loudness = measure(&exported).expect("measurable");
+    assert!((loudness.integrated_lufs + 14.0).abs() <= 0.5, "integrated {} LUFS", loudness.integrated_lufs);
+    assert!(loudness.true_peak_dbtp <= -1.0 + 0.05, "true peak {} dBTP", loudness.true_peak_dbtp);
+}
+
+#[test]
+fn sound_files_import_and_damaged_ones_are_refused_clearly() {
+    let engine = engine();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = dir.path().join("bed.wav");
+    let tone: Vec<f32> = (0..44_100).map(|i| 0.3 * (i as f32 * 0.05).sin()).collect();
+    postcraft_audio::dsp::files::write_wav_pcm16(&good, &AudioBuffer::mono(44_100, tone)).expect("written");
+    let clip = engine.import_audio(&good).expect("imports");
+    assert_eq!((clip.kind, clip.sample_rate), (ClipKind::Imported, 44_100));
+    assert!((clip.duration_seconds - 1.0).abs() < 1e-9);
+
+    let damaged = dir.path().join("song.mp3");
+    std::fs::write(&damaged, b"ID3\x04\x00\x00\x00\x00\x00\x00 this is not audio at all").expect("written");
+    let error = engine.import_audio(&damaged).expect_err("refused");
+    assert_eq!(error.code, ErrorCode::MediaInvalid);
+    assert!(error.message.contains("song.mp3"), "{}", error.message);
+    let missing = engine.import_audio(&dir.path().join("nope.wav")).expect_err("refused");
+    assert_eq!(missing.code, ErrorCode::Io);
+}

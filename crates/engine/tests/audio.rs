@@ -15,8 +15,11 @@ fn engine() -> Arc<Engine> {
     Arc::new(Engine::open(common::installed_config()))
 }
 
+/// A `speechSentence` event: index, count, start and duration in seconds.
+type Sentence = (u32, u32, f64, f64);
+
 /// Runs a job to its end; returns the sentence events and the clips it sent.
-fn run(rx: &std::sync::mpsc::Receiver<JobEvent>) -> (Vec<(u32, u32, f64, f64)>, Vec<AudioClip>) {
+fn run(rx: &std::sync::mpsc::Receiver<JobEvent>) -> (Vec<Sentence>, Vec<AudioClip>) {
     let mut sentences = Vec::new();
     let mut clips = Vec::new();
     loop {

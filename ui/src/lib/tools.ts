@@ -1,10 +1,10 @@
 /**
- * The studio's tools, in rail order; each picks the right-hand panel. Audio is upcoming: shown,
- * not faked.
+ * The studio's tools, in rail order; each picks the right-hand panel. A tool not `available` is
+ * shown as upcoming, not faked.
  */
 import type { IconName } from './components/icons';
 
-export type ToolId = 'image' | 'restyle' | 'write' | 'canvas' | 'audio';
+export type ToolId = 'image' | 'restyle' | 'write' | 'voice' | 'sound' | 'canvas';
 
 export interface Tool {
   id: ToolId;
@@ -17,6 +17,7 @@ export const TOOLS: readonly Tool[] = [
   { id: 'image', label: 'Image', icon: 'image', available: true },
   { id: 'restyle', label: 'Restyle', icon: 'restyle', available: true },
   { id: 'write', label: 'Write', icon: 'write', available: true },
+  { id: 'voice', label: 'Voice', icon: 'voice', available: true },
+  { id: 'sound', label: 'Sound', icon: 'audio', available: true },
   { id: 'canvas', label: 'Layers', icon: 'layers', available: true },
-  { id: 'audio', label: 'Audio', icon: 'audio', available: false },
 ];

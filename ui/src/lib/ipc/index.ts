@@ -16,6 +16,7 @@ import type {
   ApplyEditsRequest,
   ExportReport,
   ExportRequest,
+  GenerateHitsRequest,
   GenerateImagesRequest,
   ImportMediaRequest,
   ImportReport,
@@ -24,11 +25,16 @@ import type {
   JobEvent,
   JobId,
   LayerRequest,
+  MakeBeatRequest,
+  MixRequest,
   PlatformInfo,
+  PlayerAction,
+  PlayerReport,
   PresetInfo,
   ProjectView,
   RestyleImageRequest,
   RestyleVideoRequest,
+  SpeakRequest,
   TextCount,
   WriteRequest,
 } from './bindings';
@@ -41,7 +47,9 @@ export {
   MAX_FACE_COUNT,
   MAX_SEED,
   MAX_SMOOTHING,
+  MAX_SPEECH_CHARS,
   MAX_UPSCALE_SIDE,
+  PEAK_BUCKETS,
 } from './bindings';
 
 const ERROR_CODE_SET: ReadonlySet<string> = new Set<string>(ERROR_CODES);
@@ -143,6 +151,63 @@ export function restyleVideo(request: RestyleVideoRequest, onEvent: (event: JobE
  */
 export function writeText(request: WriteRequest, onEvent: (event: JobEvent) => void): Promise<JobId> {
   return startJob('write_text', request, onEvent);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sound: the Voice and Sound tools' jobs (each result arrives as an `audioClip` event, its WAV
+// served at `clip.url`) and the studio's one player.
+
+/**
+ * Starts speaking `request.text`. Events: `started` (sentences in all), per sentence a
+ * `speechSentence` (with `request.play`, the engine plays each as soon as it exists) and a
+ * `progress`, then the whole speech as one `audioClip` (kind `voice`), `finished`. Rejects (no
+ * job) for a text over {@link MAX_SPEECH_CHARS} characters or without words, settings out of
+ * range, a missing voice, or no espeak-ng (`TOOL_MISSING`).
+ */
+export function speak(request: SpeakRequest, onEvent: (event: JobEvent) => void): Promise<JobId> {
+  return startJob('speak', request, onEvent);
+}
+
+/** Starts generating one-shot drum hits; each arrives as an `audioClip` (kind `hit`). */
+export function generateHits(request: GenerateHitsRequest, onEvent: (event: JobEvent) => void): Promise<JobId> {
+  return startJob('generate_hits', request, onEvent);
+}
+
+/**
+ * Starts sequencing a beat (`request.lanes`, else the preset) from generated hits; the loop
+ * arrives as one `audioClip` (kind `beat`).
+ */
+export function makeBeat(request: MakeBeatRequest, onEvent: (event: JobEvent) => void): Promise<JobId> {
+  return startJob('make_beat', request, onEvent);
+}
+
+/**
+ * Starts mixing a voiceover over a bed, normalized to -14 LUFS with the true peak at or under
+ * -1 dBTP; the mix arrives as one `audioClip` (kind `mix`, its label says the loudness).
+ */
+export function mixAudio(request: MixRequest, onEvent: (event: JobEvent) => void): Promise<JobId> {
+  return startJob('mix_audio', request, onEvent);
+}
+
+/**
+ * Sends the player's reports to `onReport` from now on (about 30 a second while playing, and on
+ * every change); resolves with the current state. Rejects with `AUDIO_DEVICE_UNAVAILABLE` when
+ * there is no sound output device.
+ */
+export function playerSubscribe(onReport: (report: PlayerReport) => void): Promise<PlayerReport> {
+  const channel = new Channel<PlayerReport>();
+  channel.onmessage = onReport;
+  return call<PlayerReport>('player_subscribe', { onReport: channel });
+}
+
+/** Plays clip `clip` from its start. */
+export function playerPlayClip(clip: number): Promise<void> {
+  return call<void>('player_play_clip', { clip });
+}
+
+/** Plays, pauses, stops, seeks, loops or sets the volume; the new state arrives as a report. */
+export function playerControl(action: PlayerAction): Promise<void> {
+  return call<void>('player_control', { action });
 }
 
 /**
@@ -470,6 +535,13 @@ export interface StudioIpc {
   restyleImage: typeof restyleImage;
   restyleVideo: typeof restyleVideo;
   writeText: typeof writeText;
+  speak: typeof speak;
+  generateHits: typeof generateHits;
+  makeBeat: typeof makeBeat;
+  mixAudio: typeof mixAudio;
+  playerSubscribe: typeof playerSubscribe;
+  playerPlayClip: typeof playerPlayClip;
+  playerControl: typeof playerControl;
   cancelJob: typeof cancelJob;
   platformsList: typeof platformsList;
   countText: typeof countText;
@@ -501,6 +573,13 @@ export const tauriIpc: StudioIpc = {
   restyleImage,
   restyleVideo,
   writeText,
+  speak,
+  generateHits,
+  makeBeat,
+  mixAudio,
+  playerSubscribe,
+  playerPlayClip,
+  playerControl,
   cancelJob,
   platformsList,
   countText,

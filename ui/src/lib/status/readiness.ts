@@ -259,3 +259,49 @@ export function restyleReadiness(state: StudioStatusState, id: string): ModelRea
     hint: restyleHintFor,
   });
 }
+
+/** The manifest kind of the Voice tool's voices, and the voice set-up installs. */
+export const SPEECH_MODEL_KIND = 'speech';
+export const DEFAULT_VOICE_ID = 'piper-joe-medium';
+/** The manifest kind and id of the Sound tool's drum generator. */
+export const SOUND_MODEL_KIND = 'sound-gan';
+export const DRUMS_MODEL_ID = 'drums-oneshot';
+
+/** What to do about an error of the Voice and Sound tools; null when the message says it all. */
+export function audioHintFor(code: ErrorCode): string | null {
+  if (needsSetup(code)) return hintFor(code);
+  switch (code) {
+    case 'TOOL_MISSING':
+      return `The voice reads words with espeak-ng: re-run set-up (${SETUP_COMMAND}) to install it, or install espeak-ng (Debian: apt install espeak-ng).`;
+    case 'INFERENCE_FAILED':
+      return 'Try again, perhaps with less at once. If it keeps failing, re-run set-up.';
+    case 'IO':
+      return hintFor(code);
+    default:
+      return null;
+  }
+}
+
+/** Whether the Voice tool can speak with voice `id` (empty: the first voice of the manifest). */
+export function voiceReadiness(state: StudioStatusState, id: string): ModelReadiness {
+  return modelReadiness(state, {
+    doneByApp: 'voiceovers are spoken',
+    find: (status) =>
+      id !== '' ? (status.models.find((m) => m.id === id) ?? null) : (status.models.find((m) => m.kind === SPEECH_MODEL_KIND) ?? null),
+    missingTitle: 'No voice in the manifest',
+    missingMessage: `models/manifest.toml lists no "${id || DEFAULT_VOICE_ID}" voice.`,
+    hint: audioHintFor,
+  });
+}
+
+/** Whether the Sound tool can generate hits and beats: the runtime and the drum model loaded. */
+export function drumsReadiness(state: StudioStatusState): ModelReadiness {
+  return modelReadiness(state, {
+    doneByApp: 'sounds are generated',
+    find: (status) =>
+      status.models.find((m) => m.id === DRUMS_MODEL_ID) ?? status.models.find((m) => m.kind === SOUND_MODEL_KIND) ?? null,
+    missingTitle: 'No drum model in the manifest',
+    missingMessage: `models/manifest.toml lists no "${DRUMS_MODEL_ID}" model: hits and beats cannot be made yet. Mixing works.`,
+    hint: audioHintFor,
+  });
+}

@@ -4,7 +4,7 @@
 use postcraft_core::IpcError;
 use postcraft_core::JobId;
 use postcraft_core::audio_ipc::{
-    GenerateHitsRequest, MakeBeatRequest, MixRequest, PlayerAction, PlayerReport, SpeakRequest,
+    AudioClip, GenerateHitsRequest, MakeBeatRequest, MixRequest, PlayerAction, PlayerReport, SpeakRequest,
 };
 use postcraft_core::ipc::JobEvent;
 use tauri::ipc::Channel;

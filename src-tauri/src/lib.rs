@@ -75,6 +75,7 @@ pub fn run() -> ExitCode {
             project_commands::redo,
             project_commands::import_media,
             project_commands::add_generated_layer,
+            project_commands::add_audio_to_post,
             project_commands::export_post,
         ])
         .on_window_event(|window, event| {

@@ -179,6 +179,15 @@ pub async fn add_generated_layer(
     blocking(&engine, move |engine| engine.add_generated_layer(request)).await
 }
 
+/// Saves a clip into the project as the post's voiceover or bed (one undoable step).
+#[tauri::command]
+pub async fn add_audio_to_post(
+    engine: tauri::State<'_, EngineState>,
+    request: postcraft_core::project_ipc::AddAudioRequest,
+) -> Result<ProjectView, IpcError> {
+    blocking(&engine, move |engine| engine.add_audio_to_post(request)).await
+}
+
 /// Exports the post as image files.
 #[tauri::command]
 pub async fn export_post(

@@ -43,7 +43,8 @@ enum Command {
         #[command(subcommand)]
         command: PresetsCommand,
     },
-    /// Render a project to an image file (PNG or JPEG, from the extension) at a preset's size.
+    /// Render a project to an image file (PNG or JPEG, from the extension) at a preset's size,
+    /// or its sound to a WAV, or both to an MP4 (the image for as long as the sound).
     /// A carousel writes numbered files (`post-1.png`, `post-2.png`, ...). The same project
     /// gives the same bytes.
     Render {
@@ -295,7 +296,7 @@ fn project_check(engine: &Engine, dir: &Path, preset: Option<String>) -> anyhow:
 
 fn render(engine: &Engine, project: &Path, preset: Option<String>, out: &Path) -> anyhow::Result<ExitCode> {
     let Some(format) = postcraft_engine::studio::format_from_path(out) else {
-        bail!("{}: the output must end in .png, .jpg or .jpeg", out.display());
+        bail!("{}: the output must end in .png, .jpg, .jpeg, .wav (the post's sound) or .mp4 (a video)", out.display());
     };
     let request = ExportRequest { preset, format, out: Some(out.display().to_string()) };
     let report = engine.export_project(project, &request).map_err(anyhow_ipc)?;

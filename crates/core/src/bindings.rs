@@ -15,14 +15,14 @@ use crate::edit::Edit;
 use crate::image_ipc::{AnimationFormat, InterpolateRequest, RestyleImageRequest, RestyleVideoRequest};
 use crate::ipc::{AppStatus, GenerateImagesRequest, JobEvent, JobOutcome, ModelStatus, RuntimeStatus, VaryRequest};
 use crate::post::{
-    BlendMode, Crop, Filters, LatentBlend, Layer, LayerContent, LayerId, Post, Recipe, ShapeKind, Transform, Upscale,
-    Variation,
+    AudioTrack, BlendMode, Crop, Filters, LatentBlend, Layer, LayerContent, LayerId, Post, PostAudio, PostMix, Recipe,
+    ShapeKind, Transform, Upscale, Variation,
 };
 use crate::presets::{HashtagRange, TextCounting};
 use crate::project_ipc::{
-    AddGeneratedRequest, AddLayerRequest, ApplyEditsRequest, CanvasInfo, CheckLevel, ExportFormat, ExportReport,
-    ExportRequest, ImportFailure, ImportMediaRequest, ImportReport, LayerRequest, LayerSize, MediaItem, PresetCheck,
-    PresetInfo, ProjectView,
+    AddAudioRequest, AddGeneratedRequest, AddLayerRequest, ApplyEditsRequest, AudioRole, CanvasInfo, CheckLevel,
+    ExportFormat, ExportReport, ExportRequest, ImportFailure, ImportMediaRequest, ImportReport, LayerRequest,
+    LayerSize, MediaItem, PresetCheck, PresetInfo, ProjectView,
 };
 use crate::write_ipc::{PlatformInfo, TextCount, WriteRequest, WriteResult, WriteTool, WriteVariant};
 use crate::{ErrorCode, IpcError, JobId, ModelId};
@@ -82,6 +82,9 @@ pub fn typescript_bindings() -> String {
         Recipe::decl(&config),
         LayerContent::decl(&config),
         Layer::decl(&config),
+        AudioTrack::decl(&config),
+        PostMix::decl(&config),
+        PostAudio::decl(&config),
         Post::decl(&config),
         Edit::decl(&config),
         CanvasInfo::decl(&config),
@@ -101,6 +104,8 @@ pub fn typescript_bindings() -> String {
         LayerRequest::decl(&config),
         PresetInfo::decl(&config),
         AddGeneratedRequest::decl(&config),
+        AudioRole::decl(&config),
+        AddAudioRequest::decl(&config),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/core by `UPDATE_BINDINGS=1 cargo test -p postcraft-core bindings`.\n// Do not edit by hand: a test fails when this file is stale.\n\n",

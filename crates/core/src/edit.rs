@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::post::{BlendMode, Crop, Filters, Layer, LayerContent, LayerId, Post, Transform};
+use crate::post::{BlendMode, Crop, Filters, Layer, LayerContent, LayerId, Post, PostAudio, Transform};
 
 /// One change to a post.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -102,6 +102,11 @@ pub enum Edit {
     SetCaption {
         /// At most [`Edit::MAX_TEXT_BYTES`].
         text: String,
+    },
+    /// Replace the post's sound (voice, bed, mix settings).
+    SetAudio {
+        /// The new sound.
+        audio: PostAudio,
     },
     /// Replace a layer's alt text.
     SetAltText {
@@ -209,6 +214,7 @@ impl Edit {
             }
             Edit::SetSlides { slides } => Edit::SetSlides { slides: std::mem::replace(&mut post.slides, slides) },
             Edit::SetCaption { text } => Edit::SetCaption { text: std::mem::replace(&mut post.caption, text) },
+            Edit::SetAudio { audio } => Edit::SetAudio { audio: std::mem::replace(&mut post.audio, audio) },
             Edit::SetAltText { id, text } => {
                 let layer = post.layer_mut(id).ok_or(missing(id))?;
                 Edit::SetAltText { id, text: std::mem::replace(&mut layer.alt_text, text) }
@@ -237,6 +243,7 @@ impl Edit {
                 bad("a carousel has 1 to 20 slides")
             }
             Edit::SetContent { content, .. } => check_content(content),
+            Edit::SetAudio { audio } => check_audio(audio),
             Edit::SetCaption { text } | Edit::SetAltText { text, .. } if text.len() > Edit::MAX_TEXT_BYTES => {
                 bad("the text is too long")
             }
@@ -274,6 +281,28 @@ fn check_content(content: &LayerContent) -> Result<(), EditError> {
         _ => true,
     };
     if ok { Ok(()) } else { Err(EditError::InvalidValue("sizes must be finite and positive".into())) }
+}
+
+fn check_audio(audio: &PostAudio) -> Result<(), EditError> {
+    let bad = |what: &str| Err(EditError::InvalidValue(what.to_owned()));
+    for track in [&audio.voice, &audio.bed].into_iter().flatten() {
+        let inside_assets = track.asset.starts_with("assets/")
+            && !track.asset.split('/').any(|part| part == ".." || part.is_empty())
+            && !track.asset.contains('\\');
+        if !inside_assets {
+            return bad("a post's sound must be a file in the project's assets/ folder");
+        }
+        if !(track.duration_seconds.is_finite() && track.duration_seconds > 0.0) || track.label.len() > 200 {
+            return bad("a sound track needs a positive length and a short label");
+        }
+    }
+    let m = audio.mix;
+    let ok = (0.0..=60.0).contains(&m.voice_offset_seconds)
+        && (0.0..=40.0).contains(&m.ducking_db)
+        && (-60.0..=12.0).contains(&m.bed_gain_db)
+        && (0.0..=30.0).contains(&m.fade_in_seconds)
+        && (0.0..=30.0).contains(&m.fade_out_seconds);
+    if ok { Ok(()) } else { bad("mix setting out of range") }
 }
 
 fn check_filters(f: &Filters) -> Result<(), EditError> {
@@ -461,6 +490,25 @@ mod tests {
         assert!(doc.undo() && doc.undo(), "opacity, then the add");
         assert!(doc.post().layers.is_empty());
         assert!(!doc.undo());
+    }
+
+    #[test]
+    fn the_post_sound_is_set_undone_and_checked() {
+        use crate::post::{AudioTrack, PostAudio, PostMix};
+        let mut doc = Document::new(Post::new("instagram-square"));
+        let track = |asset: &str| AudioTrack { asset: asset.into(), label: "voice".into(), duration_seconds: 3.5 };
+        let audio = PostAudio { voice: Some(track("assets/voice-1.wav")), bed: None, mix: PostMix::default() };
+        doc.apply(Edit::SetAudio { audio: audio.clone() }).expect("applies");
+        assert_eq!(doc.post().audio, audio);
+        assert!(doc.undo());
+        assert!(doc.post().audio.is_empty());
+        for bad in [
+            PostAudio { voice: Some(track("../outside.wav")), ..PostAudio::default() },
+            PostAudio { bed: Some(track("assets/../x.wav")), ..PostAudio::default() },
+            PostAudio { mix: PostMix { ducking_db: f32::NAN, ..PostMix::default() }, ..PostAudio::default() },
+        ] {
+            assert!(matches!(doc.apply(Edit::SetAudio { audio: bad }), Err(EditError::InvalidValue(_))));
+        }
     }
 
     #[test]

@@ -34,6 +34,76 @@ pub struct Post {
     /// lines).
     #[serde(default)]
     pub caption: String,
+    /// The post's sound: a voiceover and a music bed, and how they mix.
+    #[serde(default, skip_serializing_if = "PostAudio::is_empty")]
+    #[ts(optional, as = "Option<PostAudio>")]
+    pub audio: PostAudio,
+}
+
+/// A sound of the post: a WAV in the project's `assets/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AudioTrack {
+    /// Path relative to the project folder (`assets/...wav`).
+    pub asset: String,
+    /// A name for people.
+    pub label: String,
+    /// Length in seconds.
+    pub duration_seconds: f64,
+}
+
+/// How the voice and the bed mix (then the whole is normalized to the platform loudness).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PostMix {
+    /// Where the voice starts, in seconds (0 to 60).
+    pub voice_offset_seconds: f64,
+    /// How far the bed goes down under speech, in dB (0: no ducking, up to 40).
+    pub ducking_db: f32,
+    /// Bed level, in dB (-60 to 12).
+    pub bed_gain_db: f32,
+    /// Fade-in seconds (0 to 30).
+    pub fade_in_seconds: f64,
+    /// Fade-out seconds (0 to 30).
+    pub fade_out_seconds: f64,
+}
+
+impl Default for PostMix {
+    /// The bed sets the mood for half a second, sits 12 dB under the voice and ducks 10 dB more
+    /// while it speaks; half a second in, a second and a half out.
+    fn default() -> Self {
+        Self {
+            voice_offset_seconds: 0.5,
+            ducking_db: 10.0,
+            bed_gain_db: -12.0,
+            fade_in_seconds: 0.5,
+            fade_out_seconds: 1.5,
+        }
+    }
+}
+
+/// The post's sound.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PostAudio {
+    /// The voiceover.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub voice: Option<AudioTrack>,
+    /// The music bed (loops under a longer voice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub bed: Option<AudioTrack>,
+    /// The mix settings.
+    #[serde(default)]
+    pub mix: PostMix,
+}
+
+impl PostAudio {
+    /// No voice and no bed.
+    pub fn is_empty(&self) -> bool {
+        self.voice.is_none() && self.bed.is_none()
+    }
 }
 
 impl Post {
@@ -46,6 +116,7 @@ impl Post {
             layers: Vec::new(),
             next_layer_id: 1,
             caption: String::new(),
+            audio: PostAudio::default(),
         }
     }
 

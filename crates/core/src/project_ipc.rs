@@ -174,6 +174,10 @@ pub enum ExportFormat {
     Png,
     /// JPEG, quality 92.
     Jpeg,
+    /// The post's sound (voice over bed) as a 16-bit WAV at -14 LUFS.
+    Wav,
+    /// A video: the post's image (a carousel's slides in turn) with its sound, H.264 + AAC.
+    Mp4,
 }
 
 impl ExportFormat {
@@ -182,6 +186,8 @@ impl ExportFormat {
         match self {
             Self::Png => "png",
             Self::Jpeg => "jpg",
+            Self::Wav => "wav",
+            Self::Mp4 => "mp4",
         }
     }
 }
@@ -244,4 +250,24 @@ pub struct AddGeneratedRequest {
     pub job_id: crate::JobId,
     /// The item's index within the job.
     pub index: u32,
+}
+
+/// Which part of the post's sound a clip becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum AudioRole {
+    /// The voiceover.
+    Voice,
+    /// The music bed.
+    Bed,
+}
+
+/// Put a clip (voice, beat, imported sound) into the post: saved into the project's assets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AddAudioRequest {
+    /// The clip.
+    pub clip: u32,
+    /// As what.
+    pub role: AudioRole,
 }

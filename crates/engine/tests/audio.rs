@@ -134,3 +134,47 @@ fn sound_files_import_and_damaged_ones_are_refused_clearly() {
     let missing = engine.import_audio(&dir.path().join("nope.wav")).expect_err("refused");
     assert_eq!(missing.code, ErrorCode::Io);
 }
+
+#[test]
+fn the_post_sound_exports_as_wav_and_as_the_sound_of_a_video() {
+    use postcraft_core::project_ipc::{AddAudioRequest, AudioRole, ExportFormat, ExportRequest};
+    let engine = engine();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("post");
+    engine.project_create(Some(&project), dir.path(), "instagram-square").expect("a project");
+    let export = |format: ExportFormat, name: &str| {
+        let out = dir.path().join(name);
+        let request = ExportRequest { preset: None, format, out: Some(out.display().to_string()) };
+        engine.export_current(request).map(|_| out)
+    };
+    let refused = export(ExportFormat::Mp4, "silent.mp4").expect_err("no sound yet");
+    assert_eq!(refused.code, ErrorCode::InvalidRequest);
+    assert!(!dir.path().join("silent.mp4").exists());
+
+    let voice = speak(&engine, "New drop this Friday. Set a reminder!");
+    let view = engine.add_audio_to_post(AddAudioRequest { clip: voice.id, role: AudioRole::Voice }).expect("added");
+    let track = view.post.audio.voice.clone().expect("the post has a voiceover");
+    assert!(track.asset.starts_with("assets/voice-") && project.join(&track.asset).is_file(), "{}", track.asset);
+    assert!(engine.undo().expect("undo").post.audio.is_empty(), "adding the sound is one undoable step");
+    engine.redo().expect("redo");
+
+    let wav = export(ExportFormat::Wav, "post.wav").expect("exports the WAV");
+    let sound = postcraft_audio::dsp::files::decode_file(&wav, &Default::default()).expect("reads back");
+    let loudness = measure(&sound).expect("measurable");
+    assert!((loudness.integrated_lufs + 14.0).abs() <= 0.5, "{} LUFS", loudness.integrated_lufs);
+    assert!(loudness.true_peak_dbtp <= -0.95, "{} dBTP", loudness.true_peak_dbtp);
+
+    let mp4 = export(ExportFormat::Mp4, "post.mp4").expect("exports the video");
+    let ffmpeg = postcraft_media::Ffmpeg::locate().expect("set-up installs ffmpeg");
+    let info = postcraft_media::probe(&ffmpeg, &mp4).expect("ffprobe reads it");
+    assert_eq!((info.width, info.height), (1080, 1080));
+    assert_eq!(info.video_codec, "h264");
+    assert_eq!(info.pixel_format.as_deref(), Some("yuv420p"));
+    assert_eq!(info.audio_codec.as_deref(), Some("aac"));
+    assert!(
+        (info.duration_secs - sound.duration_seconds()).abs() < 0.2,
+        "{} vs {}",
+        info.duration_secs,
+        sound.duration_seconds()
+    );
+}

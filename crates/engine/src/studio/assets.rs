@@ -129,14 +129,20 @@ pub fn import(project: &Path, source: &Path) -> Result<(String, RgbaImage), IpcE
 
 /// Writes generated pixels as a PNG asset named after their content; returns the relative path.
 pub fn store_png(project: &Path, stem: &str, png: &[u8]) -> Result<String, IpcError> {
-    let digest = hex::encode(&Sha256::digest(png)[..6]);
-    let relative = format!("{ASSETS_DIR}/{}-{digest}.png", sanitize(stem));
+    store_bytes(project, stem, "png", png)
+}
+
+/// Saves bytes into `assets/` as `<stem>-<hash>.<extension>` (the same bytes: the same file,
+/// written once, through a temporary name); returns the path relative to the project.
+pub fn store_bytes(project: &Path, stem: &str, extension: &str, bytes: &[u8]) -> Result<String, IpcError> {
+    let digest = hex::encode(&Sha256::digest(bytes)[..6]);
+    let relative = format!("{ASSETS_DIR}/{}-{digest}.{extension}", sanitize(stem));
     let target = project.join(&relative);
     if !target.exists() {
         let io = |e: std::io::Error| IpcError::new(ErrorCode::Io, format!("writing {}: {e}", target.display()));
         std::fs::create_dir_all(project.join(ASSETS_DIR)).map_err(io)?;
         let temp = project.join(ASSETS_DIR).join(format!(".{digest}.part"));
-        std::fs::write(&temp, png).map_err(io)?;
+        std::fs::write(&temp, bytes).map_err(io)?;
         std::fs::rename(&temp, &target).map_err(io)?;
     }
     Ok(relative)

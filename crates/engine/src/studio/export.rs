@@ -90,6 +90,7 @@ pub fn encode(image: &RgbaImage, format: ExportFormat, recipe: &ExportRecipe) ->
     match format {
         ExportFormat::Png => encode_png(image, &json),
         ExportFormat::Jpeg => encode_jpeg(image, &json),
+        ExportFormat::Wav | ExportFormat::Mp4 => Err(IpcError::new(ErrorCode::Internal, "not an image format")),
     }
 }
 
@@ -150,6 +151,8 @@ pub fn format_from_path(path: &Path) -> Option<ExportFormat> {
     match path.extension()?.to_string_lossy().to_ascii_lowercase().as_str() {
         "png" => Some(ExportFormat::Png),
         "jpg" | "jpeg" => Some(ExportFormat::Jpeg),
+        "wav" => Some(ExportFormat::Wav),
+        "mp4" => Some(ExportFormat::Mp4),
         _ => None,
     }
 }

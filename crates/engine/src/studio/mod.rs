@@ -7,6 +7,7 @@
 pub(crate) mod assets;
 mod checks;
 mod export;
+mod post_audio;
 mod renderer;
 mod scene;
 mod session;
@@ -23,8 +24,8 @@ use postcraft_core::edit::Edit;
 use postcraft_core::post::{Layer, LayerContent, LayerId, Post, Recipe, Transform};
 use postcraft_core::presets;
 use postcraft_core::project_ipc::{
-    AddGeneratedRequest, AddLayerRequest, ApplyEditsRequest, CheckLevel, ExportReport, ExportRequest, ImportFailure,
-    ImportMediaRequest, ImportReport, LayerSize, PresetCheck, PresetInfo, ProjectView,
+    AddGeneratedRequest, AddLayerRequest, ApplyEditsRequest, CheckLevel, ExportFormat, ExportReport, ExportRequest,
+    ImportFailure, ImportMediaRequest, ImportReport, LayerSize, PresetCheck, PresetInfo, ProjectView,
 };
 use postcraft_core::{ErrorCode, IpcError};
 use postcraft_render::{SceneContent, View};
@@ -387,14 +388,9 @@ impl Engine {
         }
         let scene = Arc::new(scene);
         let slides = post.slides.max(1);
-        let paths = export::slide_paths(&out, slides);
-        let model_hash = |id: &str| {
-            let registry = self.registry().ok()?;
-            registry.manifest().models.iter().find(|m| m.id.as_str() == id).map(|m| m.sha256.clone())
-        };
-        for (slide, path) in paths.iter().enumerate() {
-            let view = scene::export_view(post, target, slide as u32)?;
-            let frame = self.studio().renderer.render(RenderRequest {
+        let render_slide = |slide: u32| {
+            let view = scene::export_view(post, target, slide)?;
+            self.studio().renderer.render(RenderRequest {
                 scene: Arc::clone(&scene),
                 view,
                 width: target.width,
@@ -402,7 +398,22 @@ impl Engine {
                 overlays: None,
                 preview: false,
                 live_layer: None,
-            })?;
+            })
+        };
+        match request.format {
+            ExportFormat::Wav => return post_audio::export_wav(dir, post, &out),
+            ExportFormat::Mp4 => {
+                return post_audio::export_video(dir, post, &out, slides, target.width, target.height, render_slide);
+            }
+            ExportFormat::Png | ExportFormat::Jpeg => {}
+        }
+        let paths = export::slide_paths(&out, slides);
+        let model_hash = |id: &str| {
+            let registry = self.registry().ok()?;
+            registry.manifest().models.iter().find(|m| m.id.as_str() == id).map(|m| m.sha256.clone())
+        };
+        for (slide, path) in paths.iter().enumerate() {
+            let frame = render_slide(slide as u32)?;
             let recipe = export::recipe(post, &preset_id, slide as u32, model_hash);
             let bytes = export::encode(&frame, request.format, &recipe)?;
             export::write_atomic(path, &bytes)?;

@@ -957,6 +957,56 @@ visible: boolean,
  */
 alt_text: string, };
 
+export type AudioTrack = { 
+/**
+ * Path relative to the project folder (`assets/...wav`).
+ */
+asset: string, 
+/**
+ * A name for people.
+ */
+label: string, 
+/**
+ * Length in seconds.
+ */
+durationSeconds: number, };
+
+export type PostMix = { 
+/**
+ * Where the voice starts, in seconds (0 to 60).
+ */
+voiceOffsetSeconds: number, 
+/**
+ * How far the bed goes down under speech, in dB (0: no ducking, up to 40).
+ */
+duckingDb: number, 
+/**
+ * Bed level, in dB (-60 to 12).
+ */
+bedGainDb: number, 
+/**
+ * Fade-in seconds (0 to 30).
+ */
+fadeInSeconds: number, 
+/**
+ * Fade-out seconds (0 to 30).
+ */
+fadeOutSeconds: number, };
+
+export type PostAudio = { 
+/**
+ * The voiceover.
+ */
+voice?: AudioTrack, 
+/**
+ * The music bed (loops under a longer voice).
+ */
+bed?: AudioTrack, 
+/**
+ * The mix settings.
+ */
+mix: PostMix, };
+
 export type Post = { 
 /**
  * The canvas preset (`instagram-portrait`), from [`crate::presets`].
@@ -982,7 +1032,11 @@ next_layer_id: number,
  * The words posted with the media (caption, hashtags; a thread's posts separated by blank
  * lines).
  */
-caption: string, };
+caption: string, 
+/**
+ * The post's sound: a voiceover and a music bed, and how they mix.
+ */
+audio?: PostAudio, };
 
 export type Edit = { "edit": "add-layer", 
 /**
@@ -1080,7 +1134,11 @@ slides: number, } | { "edit": "set-caption",
 /**
  * At most [`Edit::MAX_TEXT_BYTES`].
  */
-text: string, } | { "edit": "set-alt-text", 
+text: string, } | { "edit": "set-audio", 
+/**
+ * The new sound.
+ */
+audio: PostAudio, } | { "edit": "set-alt-text", 
 /**
  * Which.
  */
@@ -1270,7 +1328,7 @@ imported: Array<string>,
  */
 failed: Array<ImportFailure>, };
 
-export type ExportFormat = "png" | "jpeg";
+export type ExportFormat = "png" | "jpeg" | "wav" | "mp4";
 
 export type ExportRequest = { 
 /**
@@ -1338,6 +1396,18 @@ jobId: JobId,
  * The item's index within the job.
  */
 index: number, };
+
+export type AudioRole = "voice" | "bed";
+
+export type AddAudioRequest = { 
+/**
+ * The clip.
+ */
+clip: number, 
+/**
+ * As what.
+ */
+role: AudioRole, };
 
 export const ERROR_CODES: readonly ErrorCode[] = ["RUNTIME_MISSING", "RUNTIME_INCOMPATIBLE", "MANIFEST_INVALID", "MODEL_MISSING", "MODEL_HASH_MISMATCH", "MODEL_INVALID", "INFERENCE_FAILED", "INVALID_REQUEST", "JOB_NOT_FOUND", "IO", "MEDIA_INVALID", "PROJECT_INVALID", "RENDER_FAILED", "TOOL_MISSING", "AUDIO_DEVICE_UNAVAILABLE", "INTERNAL"];
 export const MAX_FACE_COUNT = 1024;

@@ -10,7 +10,8 @@ export POSTCRAFT_HOME
 STAMPS="$POSTCRAFT_HOME/stamps"
 
 # System packages: Tauri's WebKitGTK build deps, Mesa's CPU renderer for wgpu, ALSA for rodio, ffmpeg
-# for video (decode, encode, probe), Xvfb + WebKitWebDriver for headless end-to-end tests, Python's venv for
+# for video (decode, encode, probe), Debian's espeak-ng (the phonemizer speech falls back to when the
+# set-up's copy from piper-phonemize is missing), Xvfb + WebKitWebDriver for headless end-to-end tests, Python's venv for
 # model set-up.
 APT_PACKAGES=(
   build-essential pkg-config curl file patchelf
@@ -18,6 +19,7 @@ APT_PACKAGES=(
   mesa-vulkan-drivers libvulkan1 libegl1 libgl1-mesa-dri
   libasound2-dev
   ffmpeg
+  espeak-ng
   python3 python3-venv python3-pip
   xvfb xauth webkit2gtk-driver xdotool python3-gi gir1.2-gtk-3.0
   fonts-droid-fallback

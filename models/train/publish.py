@@ -17,6 +17,7 @@ else: for the end of a session whose training continues elsewhere. Then commit m
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 import shutil
@@ -69,12 +70,28 @@ def weights_only(run_dir: Path, keys: list[str], out: Path) -> None:
     torch.save({**{k: state[k] for k in keys}, "step": state["step"], "seconds": state["seconds"]}, out)
 
 
+def copy_log(src: Path, dst: Path) -> None:
+    """Copies a training log, keeping the last row of each step: a resumed run logs again the
+    steps after its last checkpoint, and those later rows are the ones the weights went on from."""
+    with open(src, newline="") as f:
+        rows = list(csv.reader(f))
+    header, body = rows[0], rows[1:]
+    by_step: dict[str, list[str]] = {}
+    for row in body:
+        by_step[row[0]] = row
+    ordered = sorted(by_step.values(), key=lambda r: int(r[0]))
+    with open(dst, "w", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(ordered)
+
+
 def save_progress(stickers: Path, restyle: Path) -> None:
     """Weights-only checkpoints and the training logs: what another machine resumes from."""
     weights_only(stickers, ["gen", "disc"], CHECKPOINTS / "sticker-weights.pt")
     weights_only(restyle, ["g_ab", "g_ba", "d_a", "d_b"], CHECKPOINTS / "restyle-weights.pt")
     for name, run_dir in (("sticker-dcgan", stickers), ("restyle", restyle)):
-        shutil.copy(run_dir / "log.csv", CHECKPOINTS / f"{name}-training-log.csv")
+        copy_log(run_dir / "log.csv", CHECKPOINTS / f"{name}-training-log.csv")
 
 
 def main() -> None:
@@ -87,7 +104,7 @@ def main() -> None:
     run(python, "train_stickers.py", "export", "--grid", TRAINED / "sticker-dcgan-samples.png")
     run(python, "train_restyle.py", "export")
     for name, run_dir in (("sticker-dcgan", stickers), ("restyle", restyle)):
-        shutil.copy(run_dir / "log.csv", TRAINED / f"{name}-training-log.csv")
+        copy_log(run_dir / "log.csv", TRAINED / f"{name}-training-log.csv")
     grids = sorted((restyle / "samples").glob("step*.png"))
     if grids:
         shutil.copy(grids[-1], TRAINED / "restyle-samples.png")

@@ -316,7 +316,11 @@ fn guess_terminator(text: &CStr, before: *const c_void, after: *const c_void) ->
     } else {
         (after as usize).saturating_sub(text.as_ptr() as usize).clamp(start, bytes.len())
     };
-    let consumed = String::from_utf8_lossy(&bytes[start..end]);
+    let mut consumed = String::from_utf8_lossy(&bytes[start..end]).into_owned();
+    if !after.is_null() {
+        // espeak reads one character ahead: the first of the next clause is in the span.
+        consumed.pop();
+    }
     let last = consumed.trim_end().chars().next_back();
     match last {
         Some('.') => CLAUSE_PERIOD,
@@ -344,11 +348,13 @@ mod tests {
 
     #[test]
     fn guessed_terminators_follow_the_last_mark() {
+        // The spans espeak-ng 1.51 consumes: each clause plus the first character of the next.
         let text = CString::new("Hi there, you. Why?").expect("valid");
         let base = text.as_ptr() as *const c_void;
         let at = |i: usize| unsafe { base.cast::<u8>().add(i).cast::<c_void>() };
-        assert_eq!(guess_terminator(&text, base, at(10)), CLAUSE_COMMA);
-        assert_eq!(guess_terminator(&text, at(10), at(15)), CLAUSE_PERIOD);
-        assert_eq!(guess_terminator(&text, at(15), std::ptr::null()), CLAUSE_QUESTION);
+        assert_eq!(guess_terminator(&text, base, at(11)), CLAUSE_COMMA);
+        assert_eq!(guess_terminator(&text, at(11), at(16)), CLAUSE_PERIOD);
+        assert_eq!(guess_terminator(&text, at(16), std::ptr::null()), CLAUSE_QUESTION);
+        assert_eq!(guess_terminator(&text, base, at(4)), 0, "a clause that ends without a mark");
     }
 }

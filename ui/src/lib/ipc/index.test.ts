@@ -34,8 +34,16 @@ import {
   cancelJob,
   generateImages,
   insideTauri,
+  generateHits,
   interpolateImages,
   isIpcError,
+  makeBeat,
+  mixAudio,
+  playerControl,
+  playerPlayClip,
+  playerSubscribe,
+  speak,
+  type PlayerReport,
   restyleImage,
   restyleVideo,
   toIpcError,
@@ -252,6 +260,72 @@ describe('commands', () => {
     const backend = installBackend({ cancelResult: false });
     await expect(cancelJob(12)).resolves.toBe(false);
     expect(backend.cancelCalls).toEqual([12]);
+  });
+});
+
+describe('sound commands', () => {
+  it('speak sends the request and a channel; the stream says each sentence, then the clip', async () => {
+    const backend = installBackend();
+    const received: JobEvent[] = [];
+    const request = { text: 'One. Two.', voice: 'piper-joe-medium', sentenceSilence: 0.2, play: false };
+    const jobId = await speak(request, (e) => received.push(e));
+    expect(backend.commands).toEqual(['speak']);
+    expect(backend.lastSpeak().request).toEqual(request);
+    const stream = backend.lastSpeak().events();
+    backend.lastSpeak().emit(...stream);
+    expect(received).toEqual(stream);
+    expect(received.filter((e) => e.event === 'speechSentence')).toHaveLength(2);
+    expect(received.at(-2)).toMatchObject({ event: 'audioClip', jobId, index: 0, clip: { kind: 'voice' } });
+    await expect(speak({ ...request, lengthScale: 9 }, () => {})).rejects.toEqual({
+      code: 'INVALID_REQUEST',
+      message: 'length scale must be between 0.25 and 4, not 9',
+    });
+  });
+
+  it('generateHits, makeBeat and mixAudio send their commands; the engine refuses what it cannot make', async () => {
+    const backend = installBackend();
+    await generateHits({ kind: 'hat', count: 2, seed: 1 }, () => {});
+    await makeBeat({ preset: 'backbeat', lanes: [], bpm: 120, bars: 1, swing: 0, seed: 1 }, () => {});
+    expect(backend.commands).toEqual(['generate_hits', 'make_beat']);
+    const beat = backend.lastBeat().events().find((e) => e.event === 'audioClip');
+    if (beat?.event !== 'audioClip') throw new Error('no beat');
+    expect(beat.clip.durationSeconds).toBe(2);
+    await mixAudio({ bed: beat.clip.id, voiceOffsetSeconds: 0, duckingDb: 10, bedGainDb: -12, fadeInSeconds: 0, fadeOutSeconds: 0 }, () => {});
+    expect(backend.commands.at(-1)).toBe('mix_audio');
+    await expect(generateHits({ kind: 'cowbell', count: 1, seed: 1 }, () => {})).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(makeBeat({ preset: 'polka', lanes: [], bpm: 120, bars: 1, swing: 0, seed: 1 }, () => {})).rejects.toEqual({
+      code: 'INVALID_REQUEST',
+      message: 'no beat preset `polka`',
+    });
+    await expect(
+      mixAudio({ voice: 99, voiceOffsetSeconds: 0, duckingDb: 0, bedGainDb: 0, fadeInSeconds: 0, fadeOutSeconds: 0 }, () => {}),
+    ).rejects.toEqual({ code: 'JOB_NOT_FOUND', message: 'no sound clip 99 (expired?)' });
+  });
+
+  it('playerSubscribe answers the state and passes on every report; play and control send their arguments', async () => {
+    const backend = installBackend();
+    const reports: PlayerReport[] = [];
+    const first = await playerSubscribe((r) => reports.push(r));
+    expect(first.status).toBe('idle');
+    await generateHits({ kind: 'kick', count: 1, seed: 1 }, () => {});
+    // The job's clips exist once the engine made them (its events).
+    expect(backend.clips.size).toBe(0);
+    backend.lastHits().events();
+    const id = [...backend.clips.keys()][0]!;
+    await playerPlayClip(id);
+    await playerControl({ action: 'seek', seconds: 0.25 });
+    expect(backend.player.played).toEqual([id]);
+    expect(backend.player.actions).toEqual([{ action: 'seek', seconds: 0.25 }]);
+    expect(reports.map((r) => [r.status, r.clip, r.positionSeconds])).toEqual([
+      ['playing', id, 0],
+      ['playing', id, 0.25],
+    ]);
+  });
+
+  it('the player commands reject with AUDIO_DEVICE_UNAVAILABLE without a sound card', async () => {
+    installBackend({ audioDevice: false });
+    await expect(playerSubscribe(() => {})).rejects.toMatchObject({ code: 'AUDIO_DEVICE_UNAVAILABLE' });
+    await expect(playerControl({ action: 'play' })).rejects.toMatchObject({ code: 'AUDIO_DEVICE_UNAVAILABLE' });
   });
 });
 

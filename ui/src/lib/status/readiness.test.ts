@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 
-import { faceModel, readyStatus, restyleModel, runtimeMissingStatus, stickerModel, textModel } from '../../test/backend';
+import {
+  drumsModel,
+  faceModel,
+  readyStatus,
+  restyleModel,
+  runtimeMissingStatus,
+  stickerModel,
+  textModel,
+  voiceModel,
+} from '../../test/backend';
 import {
   animationHintFor,
+  audioHintFor,
+  drumsReadiness,
   faceReadiness,
   findFaceModel,
   hintFor,
@@ -12,6 +23,7 @@ import {
   restyleHintFor,
   restyleReadiness,
   textReadiness,
+  voiceReadiness,
   writeHintFor,
 } from './readiness';
 
@@ -185,5 +197,40 @@ describe('restyleReadiness', () => {
     expect(restyleHintFor('INVALID_REQUEST')).toBeNull();
     expect(animationHintFor('IO')).toContain("output file's folder");
     expect(animationHintFor('INVALID_REQUEST')).toBeNull();
+  });
+});
+
+describe('voiceReadiness and drumsReadiness', () => {
+  it('finds the voice by id, else the first speech model', () => {
+    const state = { kind: 'loaded', status: readyStatus({ models: [faceModel(), voiceModel({ id: 'piper-amy' })] }) } as const;
+    expect(voiceReadiness(state, '').model?.id).toBe('piper-amy');
+    expect(voiceReadiness(state, 'piper-amy').ready).toBe(true);
+    const missing = voiceReadiness(state, 'piper-joe-medium');
+    expect(missing.ready).toBe(false);
+    expect(missing.problem?.message).toContain('"piper-joe-medium"');
+  });
+
+  it('explains a voice that failed its check, and no voice at all', () => {
+    const error = { code: 'MODEL_HASH_MISMATCH' as const, message: 'piper-joe-medium.onnx does not match.' };
+    const broken = voiceReadiness({ kind: 'loaded', status: readyStatus({ models: [voiceModel({ loaded: false, error })] }) }, 'piper-joe-medium');
+    expect(broken.problem?.code).toBe('MODEL_HASH_MISMATCH');
+    expect(broken.problem?.hint).toContain('Re-run set-up');
+    const none = voiceReadiness({ kind: 'loaded', status: readyStatus({ models: [faceModel()] }) }, '');
+    expect(none.problem?.title).toBe('No voice in the manifest');
+  });
+
+  it('needs the drum model for hits and beats, and says mixing works without it', () => {
+    expect(drumsReadiness({ kind: 'loaded', status: readyStatus() }).ready).toBe(true);
+    expect(drumsReadiness({ kind: 'loaded', status: readyStatus({ models: [drumsModel({ id: 'drums-v2' })] }) }).model?.id).toBe('drums-v2');
+    const none = drumsReadiness({ kind: 'loaded', status: readyStatus({ models: [faceModel()] }) });
+    expect(none.ready).toBe(false);
+    expect(none.problem?.message).toContain('Mixing works');
+    expect(drumsReadiness({ kind: 'loaded', status: runtimeMissingStatus() }).problem?.code).toBe('RUNTIME_MISSING');
+  });
+
+  it('gives sound hints: espeak-ng for TOOL_MISSING, set-up for models', () => {
+    expect(audioHintFor('TOOL_MISSING')).toContain('espeak-ng');
+    expect(audioHintFor('MODEL_MISSING')).toBe(hintFor('MODEL_MISSING'));
+    expect(audioHintFor('AUDIO_DEVICE_UNAVAILABLE')).toBeNull();
   });
 });

@@ -111,8 +111,17 @@ impl PlayerHost {
         Ok(writer)
     }
 
-    /// Marks the sound now playing as clip `id` (once a stream became a clip).
+    /// Marks the sound now playing as clip `id` (once a stream became a clip) and tells the
+    /// listener at once, so the UI can name what plays.
     pub fn set_clip(&self, id: u32) {
-        self.shared.lock().clip = Some(id);
+        let listener = {
+            let mut shared = self.shared.lock();
+            shared.clip = Some(id);
+            shared.listener.clone()
+        };
+        let opened = self.player.lock().as_ref().and_then(|p| p.as_ref().ok()).cloned();
+        if let (Some(listener), Some(player)) = (listener, opened) {
+            listener(report_of(&player.state(), Some(id)));
+        }
     }
 }

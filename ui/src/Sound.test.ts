@@ -81,8 +81,15 @@ describe('the Sound tool: hits', () => {
     expect(sound().getAllByLabelText('Seed')).toEqual([byId('hit-seed'), byId('beat-seed')]);
     expect(sound().getByRole('combobox', { name: 'Pattern' })).toBe(byId('beat-pattern'));
     expect(sound().getByLabelText('Tempo (bpm)')).toBe(byId('beat-bpm'));
-    expect(sound().getByLabelText(/^Ducking/)).toBe(byId('mix-ducking'));
-    expect(sound().getByLabelText(/^Bed level/)).toBe(byId('mix-bed-level'));
+    // The mix and the post's sound each have their settings, under their own headings.
+    const mixSection = within(sound().getByRole('region', { name: 'Mix' }));
+    expect(mixSection.getByLabelText(/^Ducking/)).toBe(byId('mix-ducking'));
+    expect(mixSection.getByLabelText(/^Bed level/)).toBe(byId('mix-bed-level'));
+    const postSound = within(sound().getByRole('region', { name: 'Post sound' }));
+    expect(postSound.getByLabelText(/^Ducking/)).toBe(byId('post-mix-ducking'));
+    expect(postSound.getByLabelText(/^Bed level/)).toBe(byId('post-mix-bed-level'));
+    expect(postSound.getByLabelText(/^Voice starts at/)).toBe(byId('post-mix-voice-start'));
+    expect(sound().getByRole('button', { name: 'Import a sound file' })).toBe(byId('sound-import-button'));
     expect(byId<HTMLButtonElement>('hits-generate').disabled).toBe(false);
     expect(byId<HTMLButtonElement>('beat-make').disabled).toBe(false);
     // Nothing to mix yet.

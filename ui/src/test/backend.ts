@@ -15,9 +15,13 @@
  * the player commands (`player_subscribe`, `player_play_clip`, `player_control`) drive a fake
  * player that reports over the UI's channel as the engine's does ({@link FakePlayer}), or refuse
  * with `AUDIO_DEVICE_UNAVAILABLE` on a machine without a sound card (`audioDevice: false`).
+ * `import_audio` reads a sound file of the fake file system as a clip (kind `imported`), or
+ * refuses a damaged one (any `broken.*`) with `MEDIA_INVALID` naming it, as the engine does.
  * `installProjectBackend` adds a small fake engine for the canvas editor (projects, edits with
  * undo, import, export, preview frames through a fake `fetch`, edits with the preview through a
- * fake `POST /preview`).
+ * fake `POST /preview`), and the post's sound: `add_audio_to_post` saves a clip of the clip store
+ * as `post.audio.voice`/`bed` (one undo step), `set-audio` edits replace it, and `export_post`
+ * refuses `wav`/`mp4` for a post without sound.
  */
 import { clearMocks, mockConvertFileSrc, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import { vi } from 'vitest';
@@ -27,6 +31,7 @@ import { MAX_SPEECH_CHARS, PEAK_BUCKETS } from '../lib/ipc';
 import type {
   AppStatus,
   AudioClip,
+  AudioRole,
   ClipKind,
   GenerateHitsRequest,
   MakeBeatRequest,
@@ -49,6 +54,7 @@ import type {
   MediaItem,
   ModelStatus,
   PlatformInfo,
+  PostAudio,
   PresetCheck,
   PresetInfo,
   ProjectView,
@@ -233,13 +239,17 @@ export type HitsCall = StreamedJobCall<GenerateHitsRequest>;
 export type BeatCall = StreamedJobCall<MakeBeatRequest>;
 export type MixCall = StreamedJobCall<MixRequest>;
 
-/** What the fake engine finds at a path: a picture, a clip, or a file that is neither. */
+/** What the fake engine finds at a path: a picture, a clip, a sound, or a file that is none. */
 export type FakeFile =
   | { kind: 'image'; width: number; height: number }
   | { kind: 'video'; width: number; height: number; frames: number; fps: number; hasAudio: boolean }
+  | { kind: 'sound'; durationSeconds: number; sampleRate: number; channels: number }
   | { kind: 'other' };
 
-/** The fake file system the restyle commands read (a path not listed does not exist). */
+/**
+ * The fake file system the restyle commands and `import_audio` read (a path not listed does not
+ * exist).
+ */
 export const FAKE_FILES: Readonly<Record<string, FakeFile>> = {
   '/home/me/Pictures/beach.jpg': { kind: 'image', width: 640, height: 480 },
   '/home/me/Pictures/sticker.png': { kind: 'image', width: 256, height: 256 },
@@ -247,6 +257,9 @@ export const FAKE_FILES: Readonly<Record<string, FakeFile>> = {
   '/home/me/Videos/silent.webm': { kind: 'video', width: 320, height: 240, frames: 50, fps: 25, hasAudio: false },
   '/home/me/Videos/broken.mp4': { kind: 'other' },
   '/home/me/notes.txt': { kind: 'other' },
+  '/home/me/Music/bed.mp3': { kind: 'sound', durationSeconds: 12.5, sampleRate: 44_100, channels: 2 },
+  '/home/me/Music/hello.wav': { kind: 'sound', durationSeconds: 3.2, sampleRate: 22_050, channels: 1 },
+  '/home/me/Music/broken.mp3': { kind: 'other' },
 };
 
 export interface FakeBackendOptions {
@@ -518,14 +531,17 @@ function restyleSettingsError(strength: number, smoothing: number | null): IpcEr
 }
 
 /** The picture `restyle_image` decodes (a clip: its first frame), or why it cannot. */
-function decodePicture(path: string, files: Record<string, FakeFile>): Exclude<FakeFile, { kind: 'other' }> | IpcError {
+function decodePicture(
+  path: string,
+  files: Record<string, FakeFile>,
+): Extract<FakeFile, { kind: 'image' | 'video' }> | IpcError {
   const file = files[path];
   const invalid = (why: string): IpcError => ({
     code: 'MEDIA_INVALID',
     message: `${baseName(path)} could not be opened as an image: ${why}`,
   });
   if (!file) return invalid('No such file or directory (os error 2)');
-  if (file.kind === 'other') return invalid('not a PNG, JPEG, WebP, GIF or BMP file');
+  if (file.kind === 'other' || file.kind === 'sound') return invalid('not a PNG, JPEG, WebP, GIF or BMP file');
   return file;
 }
 
@@ -533,7 +549,7 @@ function decodePicture(path: string, files: Record<string, FakeFile>): Exclude<F
 function probeClip(path: string, files: Record<string, FakeFile>): Extract<FakeFile, { kind: 'video' }> | IpcError {
   const file = files[path];
   if (!file) return { code: 'MEDIA_INVALID', message: `${path} is not a readable video: No such file or directory` };
-  if (file.kind === 'other') {
+  if (file.kind === 'other' || file.kind === 'sound') {
     return { code: 'MEDIA_INVALID', message: `${path} is not a readable video: Invalid data found when processing input` };
   }
   if (file.kind === 'image') return { kind: 'video', width: file.width, height: file.height, frames: 1, fps: 25, hasAudio: false };
@@ -882,6 +898,32 @@ function mixEvents(jobId: JobId, request: MixRequest, engine: SoundEngine): JobE
   ];
 }
 
+/**
+ * The sound `import_audio` decodes from `path` (crates/audio `decode_file`), or why it cannot, in
+ * the engine's words: a file named `broken.*` is always damaged, listed or not.
+ */
+export function decodeSound(
+  path: string,
+  files: Record<string, FakeFile>,
+): { durationSeconds: number; sampleRate: number; channels: number } | IpcError {
+  const file = files[path];
+  const malformed = (reason: string): IpcError => ({
+    code: 'MEDIA_INVALID',
+    message: `${path} is not a sound file the studio can read: ${reason}`,
+  });
+  if (/^broken\./i.test(baseName(path))) return malformed('malformed stream: invalid frame header');
+  if (!file) return { code: 'IO', message: `could not read ${path}: No such file or directory (os error 2)` };
+  switch (file.kind) {
+    case 'sound':
+      return { durationSeconds: file.durationSeconds, sampleRate: file.sampleRate, channels: file.channels };
+    case 'video':
+      if (!file.hasAudio) return { code: 'MEDIA_INVALID', message: `${path} has no audio track` };
+      return { durationSeconds: file.frames / file.fps, sampleRate: 48_000, channels: 2 };
+    default:
+      return malformed('unsupported format');
+  }
+}
+
 /** A function run once; later calls answer what the first made (a job's clips are made once). */
 function once<T>(make: () => T): () => T {
   let made: { value: T } | null = null;
@@ -1104,6 +1146,13 @@ function jobsBackend(options: FakeBackendOptions): { backend: FakeBackend; handl
           events: once(() => mixEvents(call.jobId, call.request, sound)),
         }));
       }
+      case 'import_audio': {
+        // As the engine: the file is read at once (no job); nothing is kept when it fails.
+        const path = payload.path as string;
+        const decoded = decodeSound(path, files);
+        if ('code' in decoded) return Promise.reject(decoded);
+        return sound.newClip('imported', baseName(path), decoded.durationSeconds, decoded.sampleRate, decoded.channels);
+      }
       case 'player_subscribe':
       case 'player_play_clip':
       case 'player_control':
@@ -1280,6 +1329,8 @@ export interface FakeProjectOptions {
   layers?: Layer[];
   /** The post's caption at start. */
   caption?: string;
+  /** The post's sound at start (default: none, the engine's default mix). */
+  audio?: PostAudio;
   /** The post's canvas preset (default `instagram-portrait`; the canvas keeps its size). */
   preset?: string;
   project?: 'open' | 'none' | 'error';
@@ -1348,12 +1399,60 @@ function sizeOf(l: Layer, media: MediaItem[]): LayerSize {
   return { id: l.id, width, height };
 }
 
+/** The engine's mix when the post has none yet (crates/core `PostMix::default`). */
+const FAKE_DEFAULT_MIX: PostAudio['mix'] = {
+  voiceOffsetSeconds: 0.5,
+  duckingDb: 10,
+  bedGainDb: -12,
+  fadeInSeconds: 0.5,
+  fadeOutSeconds: 1.5,
+};
+
+/** What a `set-audio` edit is refused for (crates/core `check_audio`), in the engine's words. */
+export function audioEditError(audio: PostAudio): IpcError | null {
+  const bad = (what: string): IpcError => ({ code: 'INVALID_REQUEST', message: `invalid value: ${what}` });
+  for (const track of [audio.voice, audio.bed]) {
+    if (!track) continue;
+    if (!track.asset.startsWith('assets/') || track.asset.split('/').some((p) => p === '..' || p === '')) {
+      return bad("a post's sound must be a file in the project's assets/ folder");
+    }
+    if (!(track.durationSeconds > 0) || track.label.length > 200) return bad('a sound track needs a positive length and a short label');
+  }
+  const m = audio.mix;
+  const within = (v: number, lo: number, hi: number) => v >= lo && v <= hi;
+  const ok =
+    within(m.voiceOffsetSeconds, 0, 60) &&
+    within(m.duckingDb, 0, 40) &&
+    within(m.bedGainDb, -60, 12) &&
+    within(m.fadeInSeconds, 0, 30) &&
+    within(m.fadeOutSeconds, 0, 30);
+  return ok ? null : bad('mix setting out of range');
+}
+
+/** The asset the engine saves a clip as: `assets/<role>-<label, slugged>-<hash>.wav`. */
+export function audioAsset(role: AudioRole, clip: AudioClip): string {
+  const slug = `${role}-${clip.label}`
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
+  return `assets/${slug}-${(0x5e1f00 + clip.id).toString(16)}.wav`;
+}
+
+/** The engine's words for a sound export of a post without sound. */
+export const NO_SOUND_ERROR: IpcError = {
+  code: 'INVALID_REQUEST',
+  message: 'the post has no sound yet: add a voiceover or a bed (Voice and Sound tools) before exporting it',
+};
+
 /** The fake engine's post with undo history; edits apply as the engine's do (simplified). */
 class Engine {
   layers: Layer[];
   slides = 1;
   background: [number, number, number, number] = [255, 255, 255, 255];
   caption: string;
+  /** The post's sound (the engine keeps the mix even without tracks, but shows it only with one). */
+  audio: PostAudio;
   preset: string;
   nextId: number;
   revision = 1;
@@ -1366,6 +1465,7 @@ class Engine {
   constructor(options: FakeProjectOptions) {
     this.layers = structuredClone(options.layers ?? []);
     this.caption = options.caption ?? '';
+    this.audio = structuredClone(options.audio ?? { mix: { ...FAKE_DEFAULT_MIX } });
     this.preset = options.preset ?? 'instagram-portrait';
     this.nextId = Math.max(0, ...this.layers.map((l) => l.id)) + 1;
     this.media = options.media ?? [];
@@ -1375,15 +1475,33 @@ class Engine {
   }
 
   snapshot(): string {
-    return JSON.stringify({ layers: this.layers, slides: this.slides, background: this.background, caption: this.caption });
+    return JSON.stringify({
+      layers: this.layers,
+      slides: this.slides,
+      background: this.background,
+      caption: this.caption,
+      audio: this.audio,
+    });
   }
 
   restore(state: string): void {
-    const s = JSON.parse(state) as { layers: Layer[]; slides: number; background: Engine['background']; caption: string };
+    const s = JSON.parse(state) as {
+      layers: Layer[];
+      slides: number;
+      background: Engine['background'];
+      caption: string;
+      audio: PostAudio;
+    };
     this.layers = s.layers;
     this.slides = s.slides;
     this.background = s.background;
     this.caption = s.caption;
+    this.audio = s.audio;
+  }
+
+  /** Whether the post has a voiceover or a bed. */
+  hasSound(): boolean {
+    return this.audio.voice !== undefined || this.audio.bed !== undefined;
   }
 
   view(): ProjectView {
@@ -1396,6 +1514,8 @@ class Engine {
         layers: structuredClone(this.layers),
         next_layer_id: this.nextId,
         caption: this.caption,
+        // As the engine serializes it: left out while there is neither a voice nor a bed.
+        ...(this.hasSound() ? { audio: structuredClone(this.audio) } : {}),
       },
       revision: this.revision,
       canUndo: this.undoStack.length > 0,
@@ -1476,6 +1596,13 @@ class Engine {
       case 'set-alt-text':
         this.find(edit.id).alt_text = edit.text;
         break;
+      case 'set-audio': {
+        const refused = audioEditError(edit.audio);
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
+        if (refused) throw refused;
+        this.audio = structuredClone(edit.audio);
+        break;
+      }
     }
   }
 
@@ -1657,7 +1784,28 @@ export function installProjectBackend(
           if (imported.length > 0 && !r.place) engine.revision++;
           return { view: engine.view(), imported, failed };
         }
-        case 'export_post':
+        case 'add_audio_to_post': {
+          // As the engine: the clip is saved into the project, then set as one undoable step.
+          const r = request as { clip: number; role: AudioRole };
+          const clip = faces.clips.get(r.clip);
+          if (!clip) return Promise.reject({ code: 'JOB_NOT_FOUND', message: `no sound clip ${r.clip} (expired?)` });
+          const track = { asset: audioAsset(r.role, clip), label: clip.label, durationSeconds: clip.durationSeconds };
+          engine.change(null, () => {
+            engine.audio = { ...engine.audio, [r.role]: track };
+          });
+          return engine.view();
+        }
+        case 'export_post': {
+          const r = request as { preset: string | null; format: string };
+          const preset = r.preset ?? engine.preset;
+          if (r.format === 'wav' || r.format === 'mp4') {
+            // As the engine: the sound formats need the post's sound.
+            if (!engine.hasSound()) return Promise.reject(structuredClone(NO_SOUND_ERROR));
+            const canvas = PRESETS.find((p) => p.id === preset) ?? PRESETS[0]!;
+            return r.format === 'wav'
+              ? { files: [`${PROJECT_DIR}/exports/${preset}.wav`], width: 0, height: 0 }
+              : { files: [`${PROJECT_DIR}/exports/${preset}.mp4`], width: canvas.width, height: canvas.height };
+          }
           return (
             options.exportReport ?? {
               files: [`${PROJECT_DIR}/exports/instagram-portrait.png`],
@@ -1665,6 +1813,7 @@ export function installProjectBackend(
               height: 1350,
             }
           );
+        }
         default:
           return faceHandle(cmd, args);
       }

@@ -21,6 +21,13 @@ describe('dropZoneAt', () => {
     // A hidden panel registers no zone.
     expect(dropZoneAt({ x: 800, y: 100 }, { canvas, bin, restyle: null })).toBeNull();
   });
+
+  it("routes drops on the Sound tool's zone to it", () => {
+    const sound = { left: 700, top: 260, width: 300, height: 120 };
+    expect(dropZoneAt({ x: 800, y: 300 }, { canvas, bin, sound })).toBe('sound');
+    expect(dropZoneAt({ x: 300, y: 300 }, { canvas, bin, sound })).toBe('canvas');
+    expect(dropZoneAt({ x: 800, y: 300 }, { canvas, bin, sound: null })).toBeNull();
+  });
 });
 
 describe('dropRequest', () => {
@@ -39,6 +46,7 @@ describe('dropRequest', () => {
   it('refuses drops elsewhere or without files, and leaves the Restyle zone to its panel', () => {
     expect(dropRequest(null, ['/a.png'], null)).toBeNull();
     expect(dropRequest('restyle', ['/a.png'], null)).toBeNull();
+    expect(dropRequest('sound', ['/a.mp3'], null)).toBeNull();
     expect(dropRequest('canvas', [], { x: 1, y: 1 })).toBeNull();
   });
 });

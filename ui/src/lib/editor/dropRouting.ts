@@ -1,11 +1,12 @@
 /**
  * Where files dragged from the OS land: on the canvas (imported and placed under the pointer),
- * on the media bin (imported only), on the Restyle panel's drop zone (the file to restyle), or
- * elsewhere (refused). Pure: rectangles come from the DOM.
+ * on the media bin (imported only), on the Restyle panel's drop zone (the file to restyle), on
+ * the Sound tool's drop zone (sound files to import as clips), or elsewhere (refused). Pure:
+ * rectangles come from the DOM.
  */
 import type { Point } from './geometry';
 
-export type DropZone = 'canvas' | 'bin' | 'restyle';
+export type DropZone = 'canvas' | 'bin' | 'restyle' | 'sound';
 
 /** The parts of a DOMRect the router reads. */
 export interface RectLike {
@@ -22,21 +23,23 @@ function inside(rect: RectLike | null | undefined, p: Point): boolean {
 
 /**
  * The zone under `p` (CSS px of the page). The media bin wins where they overlap (it is drawn
- * over the stage); the Restyle drop zone is in the side panel, beside both.
+ * over the stage); the Restyle and Sound drop zones are in the side panel, beside both (one
+ * panel shows at a time).
  */
 export function dropZoneAt(
   p: Point,
-  zones: { canvas?: RectLike | null; bin?: RectLike | null; restyle?: RectLike | null },
+  zones: { canvas?: RectLike | null; bin?: RectLike | null; restyle?: RectLike | null; sound?: RectLike | null },
 ): DropZone | null {
   if (inside(zones.restyle, p)) return 'restyle';
+  if (inside(zones.sound, p)) return 'sound';
   if (inside(zones.bin, p)) return 'bin';
   if (inside(zones.canvas, p)) return 'canvas';
   return null;
 }
 
 /**
- * The import request a drop makes, or null when it lands outside the canvas and the bin or brings
- * no files.
+ * The import request a drop makes, or null when it lands outside the canvas and the bin (the
+ * panels' zones handle their own drops) or brings no files.
  */
 export function dropRequest(
   zone: DropZone | null,

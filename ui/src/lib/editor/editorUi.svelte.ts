@@ -1,7 +1,7 @@
 /**
  * Editor state that is not the post: crop mode, the safe-zone overlay, the inline text editor,
  * where an OS file drag hovers, and how the shown canvas maps to the screen (the stage registers
- * it, the drop handler reads it), and likewise the Restyle panel's drop zone.
+ * it, the drop handler reads it), and likewise the Restyle and Sound panels' drop zones.
  */
 import type { LayerId } from '../ipc';
 import type { DropZone, RectLike } from './dropRouting';
@@ -24,6 +24,9 @@ export class EditorUi {
   /** Set by the Restyle panel while it is shown: its drop zone, and what a drop there does. */
   restyleRect: (() => RectLike | null) | null = null;
   restyleDrop: ((paths: string[]) => void) | null = null;
+  /** Set by the Sound panel while it is shown: its drop zone for sound files, and what a drop does. */
+  soundRect: (() => RectLike | null) | null = null;
+  soundDrop: ((paths: string[]) => void) | null = null;
 
   /** The canvas px under a page position, or null when the canvas is not shown. */
   canvasPointAt(clientX: number, clientY: number): Point | null {

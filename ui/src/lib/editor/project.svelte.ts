@@ -16,6 +16,8 @@
 import {
   insideTauri,
   toIpcError,
+  type AudioClip,
+  type AudioRole,
   type BlendMode,
   type Crop,
   type Edit,
@@ -28,6 +30,7 @@ import {
   type Layer,
   type LayerContent,
   type LayerId,
+  type PostAudio,
   type PresetInfo,
   type PreviewFrame,
   type PreviewSize,
@@ -35,6 +38,7 @@ import {
   type StudioIpc,
   type Transform,
 } from '../ipc';
+import { hasSound as postHasSound, roleName, withoutTrack } from '../audio/postSound';
 import { LatestWinsSender } from './editSender';
 import { fileName } from './dropRouting';
 import { translate, type Size } from './geometry';
@@ -102,6 +106,7 @@ type ProjectIpc = Pick<
   | 'redo'
   | 'importMedia'
   | 'addGeneratedLayer'
+  | 'addAudioToPost'
   | 'exportPost'
 >;
 
@@ -171,6 +176,12 @@ export class ProjectStore {
     for (const [id, draft] of this.drafts) if (draft.size) map.set(id, draft.size);
     return map;
   });
+
+  /** The post's sound (voiceover, bed, mix); null when it has none. */
+  readonly audio: PostAudio | null = $derived(this.view?.post.audio ?? null);
+
+  /** Whether the post has a voiceover or a bed (what WAV and MP4 exports need). */
+  readonly hasSound: boolean = $derived(postHasSound(this.view?.post.audio));
 
   readonly selected: Layer | null = $derived(
     this.layers.find((layer) => layer.id === this.selectedId) ?? null,
@@ -503,6 +514,27 @@ export class ProjectStore {
     return this.apply([{ edit: 'set-slides', slides }], inputTime, 'Could not change the slides');
   }
 
+  /**
+   * Replaces the post's sound (one `set-audio` edit, one undo step of its own). Slider drags use
+   * {@link beginGesture} instead, so a whole drag undoes as one step.
+   */
+  setAudio(audio: PostAudio, inputTime?: number): Promise<boolean> {
+    return this.apply([{ edit: 'set-audio', audio }], inputTime, "Could not change the post's sound");
+  }
+
+  /** Takes the voiceover or the bed out of the post (the other and the mix settings stay). */
+  async removeAudio(role: AudioRole, inputTime?: number): Promise<boolean> {
+    const audio = this.view?.post.audio;
+    if (!audio?.[role]) return false;
+    const done = await this.apply(
+      [{ edit: 'set-audio', audio: withoutTrack(audio, role) }],
+      inputTime,
+      `Could not remove the ${roleName(role)}`,
+    );
+    if (done) this.notify('info', `Removed the post's ${roleName(role)}`);
+    return done;
+  }
+
   /** Deletes the selected layer. */
   async removeSelected(inputTime?: number): Promise<void> {
     const id = this.selectedId;
@@ -562,6 +594,20 @@ export class ProjectStore {
       inputTime,
       true,
     );
+  }
+
+  /**
+   * Saves a clip into the project as the post's voiceover or bed (replacing the one it had), one
+   * undo step; says so in a notice.
+   */
+  async addAudio(clip: AudioClip, role: AudioRole, inputTime?: number): Promise<boolean> {
+    const done = await this.#viewCommand(
+      `Could not add the ${roleName(role)} to the post`,
+      () => this.#ipc.addAudioToPost({ clip: clip.id, role }),
+      inputTime,
+    );
+    if (done) this.notify('info', `Added to the post as its ${roleName(role)}: ${clip.label}`);
+    return done;
   }
 
   async duplicateSelected(inputTime?: number): Promise<void> {

@@ -10,10 +10,12 @@ import { getCurrentWebview } from '@tauri-apps/api/webview';
 
 import { ERROR_CODES } from './bindings';
 import type {
+  AddAudioRequest,
   AddGeneratedRequest,
   AddLayerRequest,
   AppStatus,
   ApplyEditsRequest,
+  AudioClip,
   ExportReport,
   ExportRequest,
   GenerateHitsRequest,
@@ -190,6 +192,15 @@ export function mixAudio(request: MixRequest, onEvent: (event: JobEvent) => void
 }
 
 /**
+ * Reads a sound file the creator brings (WAV, FLAC, MP3, Ogg, or the sound of an MP4/MOV) as a
+ * clip (kind `imported`), to play, mix and add to the post. A file that is not one rejects with
+ * `MEDIA_INVALID`, its message naming the file; a file that cannot be read, with `IO`.
+ */
+export function importAudio(path: string): Promise<AudioClip> {
+  return call<AudioClip>('import_audio', { path });
+}
+
+/**
  * Sends the player's reports to `onReport` from now on (about 30 a second while playing, and on
  * every change); resolves with the current state. Rejects with `AUDIO_DEVICE_UNAVAILABLE` when
  * there is no sound output device.
@@ -322,7 +333,19 @@ export function addGeneratedLayer(request: AddGeneratedRequest): Promise<Project
   return call<ProjectView>('add_generated_layer', { request });
 }
 
-/** Renders the post to files; `out: null` writes into the project's `exports/` folder. */
+/**
+ * Saves a clip into the project (a WAV asset) as the post's voiceover or bed, one undoable step;
+ * resolves with the view after it.
+ */
+export function addAudioToPost(request: AddAudioRequest): Promise<ProjectView> {
+  return call<ProjectView>('add_audio_to_post', { request });
+}
+
+/**
+ * Renders the post to files (`png`/`jpeg`: the image, a file per slide; `wav`: its sound; `mp4`:
+ * its image for as long as its sound, with it). `wav` and `mp4` refuse a post without sound
+ * (`INVALID_REQUEST`). `out: null` writes into the project's `exports/` folder.
+ */
 export function exportPost(request: ExportRequest): Promise<ExportReport> {
   return call<ExportReport>('export_post', { request });
 }
@@ -539,6 +562,7 @@ export interface StudioIpc {
   generateHits: typeof generateHits;
   makeBeat: typeof makeBeat;
   mixAudio: typeof mixAudio;
+  importAudio: typeof importAudio;
   playerSubscribe: typeof playerSubscribe;
   playerPlayClip: typeof playerPlayClip;
   playerControl: typeof playerControl;
@@ -557,6 +581,7 @@ export interface StudioIpc {
   redo: typeof redo;
   importMedia: typeof importMedia;
   addGeneratedLayer: typeof addGeneratedLayer;
+  addAudioToPost: typeof addAudioToPost;
   exportPost: typeof exportPost;
   fetchPreview: typeof fetchPreview;
   editPreview: typeof editPreview;
@@ -577,6 +602,7 @@ export const tauriIpc: StudioIpc = {
   generateHits,
   makeBeat,
   mixAudio,
+  importAudio,
   playerSubscribe,
   playerPlayClip,
   playerControl,
@@ -595,6 +621,7 @@ export const tauriIpc: StudioIpc = {
   redo,
   importMedia,
   addGeneratedLayer,
+  addAudioToPost,
   exportPost,
   fetchPreview,
   editPreview,

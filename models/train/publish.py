@@ -11,6 +11,9 @@
 
     ~/.cache/postcraft/venv-train/bin/python models/train/publish.py [--checkpoints-only]
 
+`--drums` does the same for the drum GAN only (exports `models/trained/drums-oneshot.onnx` and adds
+its manifest entry the first time); with `--checkpoints-only` too, only its weights and log.
+
 `--checkpoints-only` saves step 2 (weights and logs under models/train/checkpoints/) and nothing
 else: for the end of a session whose training continues elsewhere. Then commit models/, tests/fixtures/restyle_reference/ and update models/trained/MODEL_CARD.md.
 """
@@ -94,8 +97,72 @@ def save_progress(stickers: Path, restyle: Path) -> None:
         copy_log(run_dir / "log.csv", CHECKPOINTS / f"{name}-training-log.csv")
 
 
+DRUMS_MANIFEST_BLOCK = """
+[[model]]
+id = "drums-oneshot"
+name = "Drums: one-shot hits (WaveGAN)"
+kind = "sound-gan"
+file = "drums-oneshot.onnx"
+sha256 = "{digest}"
+licence = "MIT (Postcraft); trained on Debian's hydrogen-drumkits (GPL-2+, CC-BY, CC-BY-SA, CC0 kits: see the model card)"
+notes = "Conditional WaveGAN trained by the Postcraft project: 16,384 samples at 22,050 Hz per hit; kinds kick, snare, hat, clap, tom, cymbal, perc."
+
+[model.source]
+registry = "repo"
+path = "models/trained/drums-oneshot.onnx"
+sha256 = "{digest}"
+
+[[model.inputs]]
+name = "z"
+dtype = "float32"
+shape = ["batch", 100]
+
+[[model.inputs]]
+name = "kind"
+dtype = "float32"
+shape = ["batch", 7]
+
+[[model.outputs]]
+name = "audio"
+dtype = "float32"
+shape = ["batch", 16384]
+
+[model.params]
+kinds = ["kick", "snare", "hat", "clap", "tom", "cymbal", "perc"]
+sample_rate = 22050
+"""
+
+
+def publish_drums(python: str) -> None:
+    """Exports the drum GAN, copies its log, spectrogram grid and weights, and pins it in the
+    manifest (adding its entry the first time)."""
+    run_dir = common.default_run_dir("drums")
+    if not (run_dir / "weights.pt").exists():
+        sys.exit(f"no weights in {run_dir}")
+    shutil.copy(run_dir / "weights.pt", CHECKPOINTS / "drums-weights.pt")  # the run writes them weights-only
+    copy_log(run_dir / "log.csv", CHECKPOINTS / "drums-training-log.csv")
+    if "--checkpoints-only" in sys.argv[1:]:
+        return
+    onnx_file = TRAINED / "drums-oneshot.onnx"
+    run(python, "train_drums.py", "export", onnx_file)
+    run(python, "train_drums.py", "samples", "--out-dir", run_dir / "listen")
+    copy_log(run_dir / "log.csv", TRAINED / "drums-training-log.csv")
+    shutil.copy(run_dir / "listen" / "samples.png", TRAINED / "drums-samples.png")
+    digest = sha256(onnx_file)
+    text = MANIFEST.read_text()
+    if 'id = "drums-oneshot"' in text:
+        text = set_hashes(text, "drums-oneshot", digest)
+    else:
+        text = text.rstrip("\n") + "\n" + DRUMS_MANIFEST_BLOCK.format(digest=digest)
+    MANIFEST.write_text(text)
+    print(f"drums-oneshot published ({digest})")
+
+
 def main() -> None:
     python = sys.executable
+    if "--drums" in sys.argv[1:]:
+        publish_drums(python)
+        return
     stickers, restyle = common.default_run_dir("stickers"), common.default_run_dir("restyle")
     save_progress(stickers, restyle)
     if "--checkpoints-only" in sys.argv[1:]:

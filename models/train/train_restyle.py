@@ -1,6 +1,6 @@
 """Trains the restyle CycleGAN pair (photo <-> clip-art / sticker style); exports both ONNX.
 
-    python train_restyle.py train --steps 8000     # resumes from the run folder
+    python train_restyle.py train --steps 7000     # resumes from the run folder
     python train_restyle.py export                  # writes ../trained/restyle-*.onnx
 
 Domain A: photo crops of the Debian wallpapers; domain B: Openclipart and Noto Color Emoji on
@@ -181,7 +181,7 @@ def main() -> None:
     p.add_argument("command", choices=["train", "export"])
     p.add_argument("--run", type=Path, default=common.default_run_dir("restyle"))
     p.add_argument("--resume-from", type=Path, default=HERE / "checkpoints/restyle-weights.pt")
-    p.add_argument("--steps", type=int, default=8000)
+    p.add_argument("--steps", type=int, default=7000)
     p.add_argument("--batch", type=int, default=4)
     p.add_argument("--size", type=int, default=128)
     p.add_argument("--width", type=int, default=16)

@@ -192,7 +192,11 @@ fn render_explains_bad_input() {
     let project_arg = project.to_str().expect("utf-8");
     assert!(postcraft(&["project", "new", project_arg, "--preset", "tiktok"]).status.success());
     let output = postcraft(&["render", project_arg, "--out", "x.gif"]);
-    assert!(String::from_utf8_lossy(&output.stderr).contains(".png, .jpg or .jpeg"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains(".png, .jpg, .jpeg, .wav"));
+    let silent = dir.path().join("silent.mp4");
+    let output = postcraft(&["render", project_arg, "--out", silent.to_str().expect("utf-8")]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("the post has no sound yet"));
+    assert!(!silent.exists());
     let output = postcraft(&["render", project_arg, "--preset", "nope", "--out", "x.png"]);
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown preset `nope`"));
     let bad = dir.path().join("bad.png");

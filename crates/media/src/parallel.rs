@@ -127,6 +127,12 @@ where
             }
             waiting.insert(index, frame);
             while let Some(mut frame) = waiting.remove(&expected) {
+                // Frames that finished out of order come out here in a run: a cancel must stop
+                // the run too, not only the next result.
+                if options.cancelled() {
+                    shared.fail(MediaError::Cancelled);
+                    break 'results;
+                }
                 if let Err(err) = finish(expected, &mut frame) {
                     shared.fail(MediaError::Process(err));
                     break 'results;

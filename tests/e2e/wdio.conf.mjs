@@ -142,6 +142,7 @@ export const config = {
     './specs/canvas.e2e.mjs',
     './specs/restyle.e2e.mjs',
     './specs/write.e2e.mjs',
+    './specs/voice.e2e.mjs',
   ],
   maxInstances: 1,
   capabilities: [

@@ -165,6 +165,11 @@ fn the_post_sound_exports_as_wav_and_as_the_sound_of_a_video() {
     assert!(loudness.true_peak_dbtp <= -0.95, "{} dBTP", loudness.true_peak_dbtp);
 
     let mp4 = export(ExportFormat::Mp4, "post.mp4").expect("exports the video");
+    // Without `out`, exports go to the project's `exports/` folder, made on the way.
+    let default = engine
+        .export_current(ExportRequest { preset: None, format: ExportFormat::Wav, out: None })
+        .expect("exports into exports/");
+    assert_eq!(default.files, [project.join("exports/instagram-square.wav").display().to_string()]);
     let ffmpeg = postcraft_media::Ffmpeg::locate().expect("set-up installs ffmpeg");
     let info = postcraft_media::probe(&ffmpeg, &mp4).expect("ffprobe reads it");
     assert_eq!((info.width, info.height), (1080, 1080));

@@ -400,6 +400,13 @@ impl Engine {
                 live_layer: None,
             })
         };
+        if matches!(request.format, ExportFormat::Wav | ExportFormat::Mp4)
+            && let Some(folder) = out.parent().filter(|p| !p.as_os_str().is_empty())
+        {
+            // The default `exports/` folder may not exist yet (images create it as they write).
+            std::fs::create_dir_all(folder)
+                .map_err(|e| IpcError::new(ErrorCode::Io, format!("creating {}: {e}", folder.display())))?;
+        }
         match request.format {
             ExportFormat::Wav => return post_audio::export_wav(dir, post, &out),
             ExportFormat::Mp4 => {

@@ -9,12 +9,10 @@ use ort::session::Session;
 use ort::value::TensorRef;
 use parking_lot::Mutex;
 use postcraft_jobs::CancelToken;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, StandardNormal};
 use std::path::Path;
 
 use crate::cancellable::run_cancellable;
+use crate::latent::standard_normal;
 use crate::manifest::{Dim, ModelSpec};
 use crate::runtime::SessionOptions;
 use crate::{InferError, Runtime};
@@ -87,17 +85,13 @@ impl ImageGenerator {
 
     /// The latent vector of image `index` for `seed`: standard normal, from ChaCha8 stream `index`.
     pub fn latent(&self, seed: u64, index: u64) -> Vec<f32> {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        rng.set_stream(index);
-        (0..self.latent_dim).map(|_| StandardNormal.sample(&mut rng)).collect()
+        standard_normal(seed, index, self.latent_dim)
     }
 
     /// The noise that variation `number` of image `index` of `seed` rotates towards: its own
     /// ChaCha8 stream, disjoint from every image's (those use streams below 2^32).
     pub fn variation_noise(&self, seed: u64, index: u32, number: u32) -> Vec<f32> {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        rng.set_stream(((u64::from(number) + 1) << 32) | u64::from(index));
-        (0..self.latent_dim).map(|_| StandardNormal.sample(&mut rng)).collect()
+        standard_normal(seed, ((u64::from(number) + 1) << 32) | u64::from(index), self.latent_dim)
     }
 
     /// Runs the generator on `batch` latents laid end to end; returns `batch` images, each

@@ -10,6 +10,7 @@
 mod cancellable;
 pub mod error;
 pub mod gan;
+mod latent;
 pub mod manifest;
 pub mod registry;
 pub mod restyle;

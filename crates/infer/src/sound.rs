@@ -10,12 +10,10 @@ use ort::session::Session;
 use ort::value::TensorRef;
 use parking_lot::Mutex;
 use postcraft_jobs::CancelToken;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, StandardNormal};
 use std::path::Path;
 
 use crate::cancellable::run_cancellable;
+use crate::latent::standard_normal;
 use crate::manifest::ModelSpec;
 use crate::runtime::SessionOptions;
 use crate::{InferError, Runtime};
@@ -102,9 +100,7 @@ impl SoundGenerator {
     /// The latent of hit `index` of `kind` for `seed`: standard normal from ChaCha8 stream
     /// `(kind << 32) | index`, so kinds do not share latents.
     pub fn latent(&self, seed: u64, kind: usize, index: u32) -> Vec<f32> {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        rng.set_stream(((kind as u64) << 32) | u64::from(index));
-        (0..self.latent_dim).map(|_| StandardNormal.sample(&mut rng)).collect()
+        standard_normal(seed, ((kind as u64) << 32) | u64::from(index), self.latent_dim)
     }
 
     /// Runs the generator on latents laid end to end, one kind index per latent; returns one

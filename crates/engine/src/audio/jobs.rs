@@ -5,26 +5,20 @@ use std::sync::Arc;
 
 use postcraft_audio::dsp::AudioBuffer;
 use postcraft_audio::dsp::files::{DecodeLimits, decode_file};
-use postcraft_audio::dsp::loudness::{PLATFORM_MAX_TRUE_PEAK_DBTP, PLATFORM_TARGET_LUFS, normalize};
-use postcraft_audio::dsp::mix::{Ducking, MixLength, MixSpec, mix};
-use postcraft_audio::dsp::resample::{resample, to_channels};
 use postcraft_audio::dsp::sequencer::{Lane, Pattern, STEPS_PER_BAR};
 use postcraft_core::audio_ipc::{
     AudioClip, ClipKind, GenerateHitsRequest, MAX_SPEECH_CHARS, MakeBeatRequest, MixRequest, SpeakRequest,
 };
 use postcraft_core::ipc::JobEvent;
+use postcraft_core::post::PostMix;
 use postcraft_core::{ErrorCode, IpcError, JobId};
 use postcraft_jobs::{CancelToken, EventSink, JobFailure};
 
+use super::mixdown::mixdown;
 use super::sound::{BeatSpec, generate_hits, make_beat};
 use super::speech::{settings_for, speak};
 use super::{DEFAULT_VOICE, DRUMS_MODEL};
 use crate::Engine;
-
-/// Rate and channels of a mix: what video and the platforms take.
-pub const MIX_SAMPLE_RATE: u32 = 48_000;
-/// Stereo.
-pub const MIX_CHANNELS: u16 = 2;
 
 fn invalid(message: String) -> IpcError {
     IpcError::new(ErrorCode::InvalidRequest, message)
@@ -170,24 +164,17 @@ impl Engine {
         }
         let engine = Arc::clone(self);
         self.jobs().spawn("mix", 1, sink, move |ctx| {
-            let prepare = |audio: &AudioBuffer| to_channels(&resample(audio, MIX_SAMPLE_RATE), MIX_CHANNELS);
-            let spec = MixSpec {
-                voice: voice.as_ref().map(|clip| prepare(&clip.audio)),
-                bed: bed.as_ref().map(|clip| prepare(&clip.audio)),
-                voice_offset_seconds: if voice.is_some() { request.voice_offset_seconds } else { 0.0 },
-                length: if voice.is_some() { MixLength::default() } else { MixLength::FollowBed },
+            ctx.checkpoint()?;
+            let settings = PostMix {
+                voice_offset_seconds: request.voice_offset_seconds,
+                ducking_db: request.ducking_db,
                 bed_gain_db: request.bed_gain_db,
-                ducking: (request.ducking_db > 0.0)
-                    .then(|| Ducking { depth_db: request.ducking_db, ..Ducking::default() }),
                 fade_in_seconds: request.fade_in_seconds,
                 fade_out_seconds: request.fade_out_seconds,
-                ..MixSpec::default()
             };
+            let (mixed, report) =
+                mixdown(voice.as_ref().map(|clip| &clip.audio), bed.as_ref().map(|clip| &clip.audio), &settings)?;
             ctx.checkpoint()?;
-            let mut mixed = mix(&spec).map_err(|e| invalid(e.to_string()))?.audio;
-            ctx.checkpoint()?;
-            let report = normalize(&mut mixed, PLATFORM_TARGET_LUFS, PLATFORM_MAX_TRUE_PEAK_DBTP)
-                .map_err(|e| IpcError::new(e.code(), e.to_string()))?;
             if let Some(output) = &request.output {
                 postcraft_audio::dsp::files::write_wav_pcm16(output, &mixed)
                     .map_err(|e| IpcError::new(e.code(), e.to_string()))?;

@@ -2,11 +2,12 @@
 
 pub mod clips;
 mod jobs;
+pub mod mixdown;
 pub mod playback;
 pub mod sound;
 pub mod speech;
 
-pub use jobs::{MIX_CHANNELS, MIX_SAMPLE_RATE};
+pub use mixdown::{MIX_CHANNELS, MIX_SAMPLE_RATE, mixdown};
 
 /// The id of the voice set-up installs (Piper's `en_US-joe-medium`).
 pub const DEFAULT_VOICE: &str = "piper-joe-medium";

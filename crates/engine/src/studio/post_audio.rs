@@ -5,9 +5,6 @@ use std::path::Path;
 
 use postcraft_audio::dsp::AudioBuffer;
 use postcraft_audio::dsp::files::{DecodeLimits, decode_file, wav_pcm16_bytes};
-use postcraft_audio::dsp::loudness::{PLATFORM_MAX_TRUE_PEAK_DBTP, PLATFORM_TARGET_LUFS, normalize};
-use postcraft_audio::dsp::mix::{Ducking, MixLength, MixSpec, mix};
-use postcraft_audio::dsp::resample::{resample, to_channels};
 use postcraft_core::edit::Edit;
 use postcraft_core::post::{AudioTrack, Post, PostAudio};
 use postcraft_core::project_ipc::{AddAudioRequest, AudioRole, ExportReport, ProjectView};
@@ -15,7 +12,7 @@ use postcraft_core::{ErrorCode, IpcError};
 
 use super::assets;
 use crate::Engine;
-use crate::audio::{MIX_CHANNELS, MIX_SAMPLE_RATE};
+use crate::audio::mixdown;
 
 fn audio_error(error: impl std::fmt::Display, code: ErrorCode) -> IpcError {
     IpcError::new(code, error.to_string())
@@ -52,23 +49,11 @@ pub fn mix_post(dir: &Path, post: &Post) -> Result<Option<AudioBuffer>, IpcError
         return Ok(None);
     }
     let load = |track: &AudioTrack| -> Result<AudioBuffer, IpcError> {
-        let audio =
-            decode_file(dir.join(&track.asset), &DecodeLimits::default()).map_err(|e| audio_error(&e, e.code()))?;
-        Ok(to_channels(&resample(&audio, MIX_SAMPLE_RATE), MIX_CHANNELS))
+        decode_file(dir.join(&track.asset), &DecodeLimits::default()).map_err(|e| audio_error(&e, e.code()))
     };
-    let spec = MixSpec {
-        voice: voice.as_ref().map(load).transpose()?,
-        bed: bed.as_ref().map(load).transpose()?,
-        voice_offset_seconds: if voice.is_some() { settings.voice_offset_seconds } else { 0.0 },
-        length: if voice.is_some() { MixLength::default() } else { MixLength::FollowBed },
-        bed_gain_db: settings.bed_gain_db,
-        ducking: (settings.ducking_db > 0.0).then(|| Ducking { depth_db: settings.ducking_db, ..Ducking::default() }),
-        fade_in_seconds: settings.fade_in_seconds,
-        fade_out_seconds: settings.fade_out_seconds,
-        ..MixSpec::default()
-    };
-    let mut mixed = mix(&spec).map_err(|e| audio_error(e, ErrorCode::InvalidRequest))?.audio;
-    normalize(&mut mixed, PLATFORM_TARGET_LUFS, PLATFORM_MAX_TRUE_PEAK_DBTP).map_err(|e| audio_error(&e, e.code()))?;
+    let voice = voice.as_ref().map(load).transpose()?;
+    let bed = bed.as_ref().map(load).transpose()?;
+    let (mixed, _) = mixdown(voice.as_ref(), bed.as_ref(), settings)?;
     Ok(Some(mixed))
 }
 

@@ -11,6 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { configureAlsaFor, prepareAlsa } from './lib/alsa.mjs';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
 export const artifactsDir = path.join(here, 'artifacts');
@@ -22,6 +24,8 @@ const DRIVER_HOST = '127.0.0.1';
 // inherit them.
 process.env.POSTCRAFT_PROJECTS_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'postcraft-e2e-projects-'));
 process.env.XDG_CONFIG_HOME ??= mkdtempSync(path.join(os.tmpdir(), 'postcraft-e2e-config-'));
+// The app's sound output: none, or a capture device for the playback spec (see lib/alsa.mjs).
+prepareAlsa();
 const DRIVER_PORT = 4444;
 
 /** The app binary: $POSTCRAFT_APP, else ${CARGO_TARGET_DIR:-<repo>/target}/debug/postcraft-studio. */
@@ -143,6 +147,7 @@ export const config = {
     './specs/restyle.e2e.mjs',
     './specs/write.e2e.mjs',
     './specs/voice.e2e.mjs',
+    './specs/playback.e2e.mjs',
   ],
   maxInstances: 1,
   capabilities: [
@@ -171,6 +176,11 @@ export const config = {
   onPrepare: async () => {
     stopTauriDriverOnExit();
     await startTauriDriver();
+  },
+
+  // In the worker, before its app starts: the sound device this spec file's app gets.
+  beforeSession: (_config, _capabilities, specs) => {
+    configureAlsaFor(specs);
   },
 
   onComplete: (exitCode, _config, _capabilities, results) => {

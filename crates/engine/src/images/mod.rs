@@ -17,15 +17,22 @@ use postcraft_core::{ErrorCode, IpcError};
 use postcraft_jobs::JobFailure;
 use postcraft_media::MediaError;
 
-/// A media error as the UI sees it: ffmpeg missing or failing is an I/O problem of the set-up,
-/// a file ffmpeg cannot read is invalid media.
+/// A media error as the UI sees it: ffmpeg missing is a set-up problem the UI explains
+/// (`TOOL_MISSING`), a file ffmpeg cannot read is invalid media, the rest is I/O.
+pub(crate) fn media_ipc_error(error: MediaError) -> IpcError {
+    let code = match &error {
+        MediaError::FfmpegMissing { .. } => ErrorCode::ToolMissing,
+        MediaError::Malformed { .. } | MediaError::UnsupportedSize { .. } => ErrorCode::MediaInvalid,
+        _ => ErrorCode::Io,
+    };
+    IpcError::new(code, error.to_string())
+}
+
+/// [`media_ipc_error`] inside a job, where a cancel is not a failure.
 pub(crate) fn media_error(error: MediaError) -> JobFailure {
     match error {
         MediaError::Cancelled => JobFailure::Cancelled,
-        MediaError::Malformed { .. } | MediaError::UnsupportedSize { .. } => {
-            JobFailure::Failed(IpcError::new(ErrorCode::MediaInvalid, error.to_string()))
-        }
-        other => JobFailure::Failed(IpcError::new(ErrorCode::Io, other.to_string())),
+        other => JobFailure::Failed(media_ipc_error(other)),
     }
 }
 

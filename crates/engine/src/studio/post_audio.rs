@@ -86,7 +86,7 @@ pub fn export_video(
     render_slide: impl Fn(u32) -> Result<std::sync::Arc<image::RgbaImage>, IpcError>,
 ) -> Result<ExportReport, IpcError> {
     let mixed = mix_post(dir, post)?.ok_or_else(no_sound)?;
-    let ffmpeg = postcraft_media::Ffmpeg::locate().map_err(|e| IpcError::new(ErrorCode::ToolMissing, e.to_string()))?;
+    let ffmpeg = postcraft_media::Ffmpeg::locate().map_err(crate::images::media_ipc_error)?;
     let sound = tempfile::Builder::new()
         .prefix(".postcraft-mix-")
         .suffix(".wav")
@@ -94,7 +94,7 @@ pub fn export_video(
         .map_err(|e| IpcError::new(ErrorCode::Io, format!("a temporary file for the sound: {e}")))?;
     postcraft_audio::dsp::files::write_wav_pcm16(sound.path(), &mixed).map_err(|e| audio_error(&e, e.code()))?;
     let total_frames = (mixed.duration_seconds() * f64::from(VIDEO_FPS)).ceil().max(1.0) as u64;
-    let media_error = |e: postcraft_media::MediaError| IpcError::new(ErrorCode::Io, e.to_string());
+    let media_error = crate::images::media_ipc_error;
     let settings = postcraft_media::EncodeSettings { pad_odd_sides: true, ..Default::default() };
     let mut writer = postcraft_media::FrameWriter::create_with(
         &ffmpeg,

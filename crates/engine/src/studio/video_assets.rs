@@ -28,7 +28,7 @@ fn invalid(path: &Path, why: impl std::fmt::Display) -> IpcError {
 
 /// The first frame of a clip, upright, as RGBA.
 pub fn poster(path: &Path) -> Result<RgbaImage, IpcError> {
-    let ffmpeg = Ffmpeg::locate().map_err(|e| IpcError::new(ErrorCode::Io, e.to_string()))?;
+    let ffmpeg = Ffmpeg::locate().map_err(crate::images::media_ipc_error)?;
     let info = probe(&ffmpeg, path).map_err(|e| invalid(path, e))?;
     let mut reader = FrameReader::open(&ffmpeg, path, &info).map_err(|e| invalid(path, e))?;
     let frame = reader.read_frame().map_err(|e| invalid(path, e))?.ok_or_else(|| invalid(path, "it has no frames"))?;
@@ -38,7 +38,7 @@ pub fn poster(path: &Path) -> Result<RgbaImage, IpcError> {
 
 /// The picture size of a clip (upright).
 pub fn dimensions(path: &Path) -> Result<(u32, u32), IpcError> {
-    let ffmpeg = Ffmpeg::locate().map_err(|e| IpcError::new(ErrorCode::Io, e.to_string()))?;
+    let ffmpeg = Ffmpeg::locate().map_err(crate::images::media_ipc_error)?;
     let info = probe(&ffmpeg, path).map_err(|e| invalid(path, e))?;
     Ok((info.width, info.height))
 }

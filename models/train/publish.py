@@ -11,8 +11,9 @@
 
     ~/.cache/postcraft/venv-train/bin/python models/train/publish.py [--checkpoints-only]
 
-`--drums` does the same for the drum GAN only (exports `models/trained/drums-oneshot.onnx` and adds
-its manifest entry the first time); with `--checkpoints-only` too, only its weights and log.
+`--drums` does the same for the drum GAN only (exports `models/trained/drums-oneshot.onnx`, adds
+its manifest entry the first time, installs it and regenerates tests/fixtures/drums_reference/);
+with `--checkpoints-only` too, only its weights and log.
 
 `--checkpoints-only` saves step 2 (weights and logs under models/train/checkpoints/) and nothing
 else: for the end of a session whose training continues elsewhere. Then commit models/, tests/fixtures/restyle_reference/ and update models/trained/MODEL_CARD.md.
@@ -156,6 +157,11 @@ def publish_drums(python: str) -> None:
         text = text.rstrip("\n") + "\n" + DRUMS_MANIFEST_BLOCK.format(digest=digest)
     MANIFEST.write_text(text)
     print(f"drums-oneshot published ({digest})")
+    if SETUP_PYTHON.exists():
+        run(SETUP_PYTHON, REPO / "models/tools/setup_models.py", "--dest", REPO / ".postcraft")
+        run(SETUP_PYTHON, REPO / "models/tools/make_drums_reference.py")
+    else:
+        print(f"{SETUP_PYTHON} is missing: run ./scripts/setup, then make_drums_reference.py")
 
 
 def main() -> None:

@@ -183,3 +183,68 @@ fn the_post_sound_exports_as_wav_and_as_the_sound_of_a_video() {
         sound.duration_seconds()
     );
 }
+
+/// Runs a hits or beat job and returns its clips' WAV bytes, in order.
+fn clip_wavs(engine: &Arc<Engine>, clips: &[AudioClip]) -> Vec<Vec<u8>> {
+    clips.iter().map(|c| engine.clips().serve(&format!("/audio/{}.wav", c.id)).expect("served")).collect()
+}
+
+#[test]
+fn drum_hits_come_by_seed_and_kind_and_sequence_into_a_beat_of_exact_length() {
+    use postcraft_core::audio_ipc::{GenerateHitsRequest, MakeBeatRequest};
+    let engine = engine();
+    let hits = |kind: &str, seed: u64| {
+        let (sink, rx) = common::channel_sink();
+        engine.generate_hits(GenerateHitsRequest { kind: kind.into(), count: 3, seed }, sink).expect("starts");
+        let (_, clips) = run(&rx);
+        assert_eq!(clips.len(), 3);
+        assert!(clips.iter().all(|c| c.kind == ClipKind::Hit && c.channels == 1), "{clips:?}");
+        assert!(clips.iter().all(|c| c.peaks.iter().any(|[lo, hi]| hi - lo > 0.1)), "hits are not silent");
+        clip_wavs(&engine, &clips)
+    };
+    let kicks = hits("kick", 5);
+    assert_eq!(kicks, hits("kick", 5), "the same seed gives the same hits");
+    assert_ne!(kicks[0], kicks[1], "the hits of one seed differ");
+    assert_ne!(kicks, hits("kick", 6), "another seed gives other hits");
+    assert_ne!(kicks, hits("snare", 5), "another kind gives other hits");
+
+    let unknown = engine
+        .generate_hits(GenerateHitsRequest { kind: "cowbell".into(), count: 1, seed: 1 }, common::channel_sink().0)
+        .expect_err("an unknown kind is refused before a job starts");
+    assert_eq!(unknown.code, ErrorCode::InvalidRequest);
+    assert!(unknown.message.contains("kick") && unknown.message.contains("cowbell"), "{}", unknown.message);
+
+    // 2 bars of 4/4 at 120 bpm are exactly 4 seconds.
+    let (sink, rx) = common::channel_sink();
+    let request =
+        MakeBeatRequest { preset: "backbeat".into(), lanes: Vec::new(), bpm: 120.0, bars: 2, swing: 0.0, seed: 9 };
+    engine.make_beat(request, sink).expect("starts");
+    let (_, beats) = run(&rx);
+    let beat = &beats[0];
+    assert_eq!(beat.kind, ClipKind::Beat);
+    assert_eq!(beat.duration_seconds * f64::from(beat.sample_rate), 4.0 * f64::from(beat.sample_rate));
+
+    // The beat as the bed under a voice: the mix lands on the platform loudness.
+    let voice = speak(&engine, "Beat by our own drum model. Voice by Piper.");
+    let (sink, rx) = common::channel_sink();
+    let request = MixRequest {
+        voice: Some(voice.id),
+        bed: Some(beat.id),
+        voice_offset_seconds: 0.25,
+        ducking_db: 9.0,
+        bed_gain_db: -10.0,
+        fade_in_seconds: 0.25,
+        fade_out_seconds: 1.0,
+        output: None,
+    };
+    engine.mix_audio(request, sink).expect("starts");
+    let (_, mixes) = run(&rx);
+    let wav = engine.clips().serve(&format!("/audio/{}.wav", mixes[0].id)).expect("served");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("mix.wav"), &wav).expect("written");
+    let mixed =
+        postcraft_audio::dsp::files::decode_file(dir.path().join("mix.wav"), &Default::default()).expect("reads");
+    let loudness = measure(&mixed).expect("measurable");
+    assert!((loudness.integrated_lufs + 14.0).abs() <= 0.5, "{} LUFS", loudness.integrated_lufs);
+    assert!(loudness.true_peak_dbtp <= -0.95, "{} dBTP", loudness.true_peak_dbtp);
+}

@@ -1,17 +1,20 @@
 // The Voice tool with the real Piper voice: two sentences spoken (Speak, without listening: the
 // e2e machine has no sound card), streamed sentence by sentence, the clip shown as a waveform with
 // its length, and added to the post as its voiceover (a real 22,050 Hz WAV in the project). Then
-// the Sound tool says the drum model is missing, and the post exports as a video with sound.
+// the Sound tool's drum GAN makes hits and a beat that becomes the post's bed, and the post
+// exports as a video with its sound.
 
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { byTestId, newProject, screenshot, waitForSaved, waitForStudioReady } from './helpers.mjs';
+import { byTestId, newProject, screenshot, typeNumber, waitForSaved, waitForStudioReady } from './helpers.mjs';
 
 /** Piper on 2 shared CPU cores, plus the voice's first load: generous. */
 const SPEAK_TIMEOUT = 120_000;
 const WORDS = 'Fresh coffee, warm light. See you at seven!';
 const NO_DEVICE = 'No sound output device';
+/** The drum model's first load plus a few hits or a beat on 2 shared CPU cores. */
+const SOUND_TIMEOUT = 60_000;
 /** ffmpeg encoding a few seconds of a still post with its sound. */
 const EXPORT_TIMEOUT = 90_000;
 
@@ -169,14 +172,59 @@ describe('Voice: two sentences spoken by the real voice, added to the post', () 
     console.log(`voice: ${asset} ${JSON.stringify(header)}`);
   });
 
-  it('Sound tool: hits and beats wait for the drum model; the export offers a video with sound', async () => {
+  it('Sound tool: four kick hits by seed, then a 2-bar beat at 120 bpm (4.0 s) as the post\'s bed', async function () {
+    this.timeout(SOUND_TIMEOUT * 2 + 30_000);
     await $(byTestId('tool-sound')).click();
     await expect($(byTestId('sound-panel'))).toBeDisplayed();
-    const problem = await $(byTestId('sound-setup-problem'));
-    await expect(problem).toBeDisplayed();
-    await expect(problem).toHaveText(expect.stringContaining('No drum model'));
-    await expect($(byTestId('hits-generate'))).toBeDisabled();
-    await expect($(byTestId('beat-make'))).toBeDisabled();
+    await expect($(byTestId('sound-setup-problem'))).not.toBeExisting();
+    await expect($(byTestId('sound-licence'))).toHaveText(expect.stringContaining('Drum model licence'));
+
+    await $(byTestId('hit-kind')).selectByAttribute('value', 'kick');
+    await typeNumber('hit-count', 4);
+    await typeNumber('hit-seed', 7);
+    await $(byTestId('hits-generate')).click();
+    await browser.waitUntil(async () => (await $(byTestId('hits-state')).getAttribute('data-state')) === 'completed', {
+      timeout: SOUND_TIMEOUT,
+      timeoutMsg: `the hits did not complete: "${await $(byTestId('hits-state')).getText().catch(() => '')}"`,
+    });
+    await expect($(byTestId('hits-state'))).toHaveText('Done: 4 kick hits');
+    await expect($(byTestId('hits-error'))).not.toBeExisting();
+    const hits = await browser.execute(() =>
+      Array.from(document.querySelectorAll('[data-testid="hit"]'), (card) => ({
+        duration: card.querySelector('[data-testid="hit-duration"]')?.textContent?.trim() ?? '',
+        wave: card.querySelector('svg path.wave')?.getAttribute('d') ?? '',
+      })),
+    );
+    expect(hits.length).toBe(4);
+    for (const hit of hits) {
+      expect(hit.duration).toMatch(/^0\.[1-9] s$/); // one-shots under a second
+      // Not silence: the peaks leave the centre line (50) by a good margin somewhere.
+      const ys = (hit.wave.match(/-?\d+(\.\d+)?/g) ?? []).map(Number).filter((_, i) => i % 2 === 1);
+      expect(Math.max(...ys.map((y) => Math.abs(y - 50)))).toBeGreaterThan(10);
+    }
+    expect(new Set(hits.map((h) => h.wave)).size).toBe(4); // four different hits
+
+    await typeNumber('beat-bpm', 120);
+    await typeNumber('beat-bars', 2);
+    await $(byTestId('beat-make')).click();
+    await browser.waitUntil(async () => (await $(byTestId('beat-state')).getAttribute('data-state')) === 'completed', {
+      timeout: SOUND_TIMEOUT,
+      timeoutMsg: `the beat did not complete: "${await $(byTestId('beat-state')).getText().catch(() => '')}"`,
+    });
+    await expect($(byTestId('beat-state'))).toHaveText(expect.stringMatching(/^Done: a 4\.0 s loop/));
+    await expect($(byTestId('beat-clip-duration'))).toHaveText('4.0 s');
+    await $(byTestId('beat-clip')).scrollIntoView({ block: 'center' });
+    await screenshot('sound');
+
+    const add = await $(byTestId('beat-clip-add-bed'));
+    await add.click();
+    await expect(add).toHaveAttribute('data-added', 'true');
+    const post = await waitForSaved(projectDir, (p) => Boolean(p.audio?.bed?.asset), 'got the bed');
+    const header = wavHeader(readFileSync(path.join(projectDir, post.audio.bed.asset)));
+    expect(header.sampleRate).toBe(22_050);
+    // 4.0 s of 16-bit samples.
+    expect(header.dataBytes).toBe(4 * 22_050 * 2 * header.channels);
+    expect(post.audio.voice.asset).toMatch(/^assets\/voice-/); // the voiceover stays
 
     const mp4 = await $(`${byTestId('export-format')} option[value="mp4"]`);
     await expect(mp4).toHaveText(expect.stringContaining('Video with sound (MP4)'));

@@ -6,7 +6,13 @@
  */
 import type { Point } from './geometry';
 
-export type DropZone = 'canvas' | 'bin' | 'restyle' | 'sound';
+/** The side panels' own drop zones: a drop there goes to the panel, not to the post. */
+export type PanelDropZone = 'restyle' | 'sound';
+export type DropZone = 'canvas' | 'bin' | PanelDropZone;
+
+export function isPanelDropZone(zone: DropZone | null): zone is PanelDropZone {
+  return zone === 'restyle' || zone === 'sound';
+}
 
 /** The parts of a DOMRect the router reads. */
 export interface RectLike {

@@ -1,11 +1,17 @@
 /**
  * Editor state that is not the post: crop mode, the safe-zone overlay, the inline text editor,
  * where an OS file drag hovers, and how the shown canvas maps to the screen (the stage registers
- * it, the drop handler reads it), and likewise the Restyle and Sound panels' drop zones.
+ * it, the drop handler reads it), and likewise the side panels' drop zones.
  */
 import type { LayerId } from '../ipc';
-import type { DropZone, RectLike } from './dropRouting';
+import type { DropZone, PanelDropZone, RectLike } from './dropRouting';
 import { screenToCanvas, type Point, type Viewport } from './geometry';
+
+/** A panel's drop zone as the drop router sees it. */
+export interface PanelDropTarget {
+  rect: () => RectLike | null;
+  drop: (paths: string[]) => void;
+}
 
 export class EditorUi {
   /** Crop handles instead of scale handles for the selected (image) layer. */
@@ -21,12 +27,19 @@ export class EditorUi {
   viewport: (() => Viewport | null) | null = null;
   canvasRect: (() => RectLike | null) | null = null;
   binRect: (() => RectLike | null) | null = null;
-  /** Set by the Restyle panel while it is shown: its drop zone, and what a drop there does. */
-  restyleRect: (() => RectLike | null) | null = null;
-  restyleDrop: ((paths: string[]) => void) | null = null;
-  /** Set by the Sound panel while it is shown: its drop zone for sound files, and what a drop does. */
-  soundRect: (() => RectLike | null) | null = null;
-  soundDrop: ((paths: string[]) => void) | null = null;
+  /** The side panels' drop zones (Restyle, Sound) while they are mounted: see `registerPanelZone`. */
+  readonly panelZones: Partial<Record<PanelDropZone, PanelDropTarget>> = {};
+
+  /**
+   * A panel's drop zone: where it is on screen (null while hidden) and what a drop there does.
+   * Returns the unregistration, for the panel's `$effect` cleanup.
+   */
+  registerPanelZone(zone: PanelDropZone, target: PanelDropTarget): () => void {
+    this.panelZones[zone] = target;
+    return () => {
+      if (this.panelZones[zone] === target) delete this.panelZones[zone];
+    };
+  }
 
   /** The canvas px under a page position, or null when the canvas is not shown. */
   canvasPointAt(clientX: number, clientY: number): Point | null {

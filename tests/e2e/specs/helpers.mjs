@@ -171,3 +171,21 @@ export async function screenshot(name) {
   await browser.saveScreenshot(file);
   return file;
 }
+
+/**
+ * A new Instagram-square project with the Voice tool open and its voice ready (app_status loads
+ * it; otherwise says why). Returns the project folder.
+ */
+export async function openVoiceToolInNewProject() {
+  await waitForStudioReady();
+  const projectDir = await newProject('instagram-square');
+  await $(byTestId('tool-voice')).click();
+  await expect($(byTestId('voice-panel'))).toBeDisplayed();
+  await browser.waitUntil(async () => (await $(byTestId('voice-model')).getValue()) !== '', {
+    timeout: 60_000,
+    timeoutMsg: 'no voice was offered',
+  });
+  const problem = await $(byTestId('voice-setup-problem'));
+  if (await problem.isExisting()) throw new Error(`the Voice tool is not ready: ${await problem.getText()}`);
+  return projectDir;
+}

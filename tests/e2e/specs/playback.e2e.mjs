@@ -8,7 +8,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { CAPTURE_CHANNELS, CAPTURE_RATE } from '../lib/alsa.mjs';
-import { artifactsDir, byTestId, newProject, screenshot, waitForSaved, waitForStudioReady } from './helpers.mjs';
+import { artifactsDir, byTestId, openVoiceToolInNewProject, screenshot, waitForSaved } from './helpers.mjs';
 
 const SPEAK_TIMEOUT = 120_000;
 /** Two sentences, about three seconds of speech. */
@@ -215,16 +215,7 @@ describe('Playback through a sound device: streaming speech, play, pause, seek, 
   let wav;
 
   before(async () => {
-    await waitForStudioReady();
-    projectDir = await newProject('instagram-square');
-    await $(byTestId('tool-voice')).click();
-    await expect($(byTestId('voice-panel'))).toBeDisplayed();
-    await browser.waitUntil(async () => (await $(byTestId('voice-model')).getValue()) !== '', {
-      timeout: 60_000,
-      timeoutMsg: 'no voice was offered',
-    });
-    const problem = await $(byTestId('voice-setup-problem'));
-    if (await problem.isExisting()) throw new Error(`the Voice tool is not ready: ${await problem.getText()}`);
+    projectDir = await openVoiceToolInNewProject();
     // The capture device opened: the transport is usable, and no notice.
     await browser.waitUntil(async () => (await shown()).availability === 'ready', {
       timeout: 20_000,

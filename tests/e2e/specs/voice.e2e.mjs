@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { byTestId, newProject, screenshot, typeNumber, waitForSaved, waitForStudioReady } from './helpers.mjs';
+import { byTestId, openVoiceToolInNewProject, screenshot, typeNumber, waitForSaved } from './helpers.mjs';
 
 /** Piper on 2 shared CPU cores, plus the voice's first load: generous. */
 const SPEAK_TIMEOUT = 120_000;
@@ -83,17 +83,7 @@ describe('Voice: two sentences spoken by the real voice, added to the post', () 
   let seconds;
 
   before(async () => {
-    await waitForStudioReady();
-    projectDir = await newProject('instagram-square');
-    await $(byTestId('tool-voice')).click();
-    await expect($(byTestId('voice-panel'))).toBeDisplayed();
-    // The voice must be ready (app_status loads it); otherwise say why.
-    await browser.waitUntil(async () => (await $(byTestId('voice-model')).getValue()) !== '', {
-      timeout: 60_000,
-      timeoutMsg: 'no voice was offered',
-    });
-    const problem = await $(byTestId('voice-setup-problem'));
-    if (await problem.isExisting()) throw new Error(`the Voice tool is not ready: ${await problem.getText()}`);
+    projectDir = await openVoiceToolInNewProject();
   });
 
   it('speaks two sentences (Speak, not listen): 2 sentences, a waveform, a plausible length', async function () {

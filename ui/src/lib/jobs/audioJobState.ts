@@ -7,7 +7,7 @@
  * hit); a speech job first says each sentence as it is synthesized (`speechSentence`).
  */
 import type { AudioClip, GenerateHitsRequest, JobEvent, MakeBeatRequest, MixRequest, SpeakRequest } from '../ipc';
-import { currentJobOf, plural, reduceJobLifecycle, type JobLifecycleAction, type JobLifecycleState } from './jobState';
+import { currentJobOf, finishedWith, plural, reduceJobLifecycle, type JobLifecycleAction, type JobLifecycleState } from './jobState';
 
 /** A sentence the voice has spoken (its place in the speech). */
 export interface SpokenSentence {
@@ -78,27 +78,14 @@ function reduceEvent<R>(state: AudioJobState<R>, event: JobEvent): AudioJobState
     case 'audioClip':
       if (!running) return adopted;
       return { ...adopted, clips: withClip(adopted.clips, event.index, event.clip) };
-    case 'finished': {
+    case 'finished':
+      // A cancelled job's clips stay usable (the engine keeps them); a speech makes its clip last.
       if (!running) return adopted;
-      const base = { ...adopted, done: Math.max(adopted.done, event.done), cancelRequested: false };
-      switch (event.outcome.state) {
-        case 'completed':
-          if (adopted.clips.length === 0) {
-            return {
-              ...base,
-              status: 'failed',
-              error: { code: 'INTERNAL', message: 'The sound job ended without sending its sound.' },
-            };
-          }
-          return { ...base, status: 'completed' };
-        case 'cancelled':
-          // Clips already made stay usable (the engine keeps them); a speech makes its clip last.
-          return { ...base, status: 'cancelled' };
-        case 'failed':
-          return { ...base, status: 'failed', error: event.outcome.error };
-      }
-      return base;
-    }
+      return finishedWith(
+        { ...adopted, done: Math.max(adopted.done, event.done) },
+        event.outcome,
+        adopted.clips.length === 0 ? 'The sound job ended without sending its sound.' : null,
+      );
     default:
       // Image, restyle and writing events are not a sound job's.
       return adopted;

@@ -9,6 +9,7 @@ import { imageModel } from '../models';
 import { FACE_MODEL_ID } from '../status/readiness';
 import {
   currentJobOf,
+  finishedWith,
   plural,
   reduceJobLifecycle,
   type JobLifecycleAction,
@@ -113,15 +114,8 @@ function reduceEvent(state: ImageJobState, event: JobEvent): ImageJobState {
     }
     case 'finished': {
       if (adopted.status !== 'running') return adopted;
-      const base = { ...adopted, done: event.done, etaMs: null, cancelRequested: false };
-      switch (event.outcome.state) {
-        case 'completed':
-          return { ...base, status: 'completed', total: Math.max(adopted.total, event.done) };
-        case 'cancelled':
-          return { ...base, status: 'cancelled' };
-        case 'failed':
-          return { ...base, status: 'failed', error: event.outcome.error };
-      }
+      const ended = finishedWith({ ...adopted, done: event.done, etaMs: null }, event.outcome);
+      return ended.status === 'completed' ? { ...ended, total: Math.max(adopted.total, event.done) } : ended;
     }
   }
   return state;

@@ -6,7 +6,7 @@
  * "Latest wins": every submit gets a new `seq`; actions carrying an older `seq`, and events of
  * any job other than the current one, are dropped.
  */
-import type { IpcError, JobEvent, JobId } from '../ipc';
+import type { IpcError, JobEvent, JobId, JobOutcome } from '../ipc';
 
 export type JobStatus = 'idle' | 'running' | 'completed' | 'cancelled' | 'failed';
 
@@ -66,6 +66,24 @@ export function reduceJobLifecycle<S extends JobLifecycleState>(
       return { ...state, cancelRequested: false };
     case 'event':
       return reduceEvent(state, action.event);
+  }
+}
+
+/**
+ * `state` ended with `outcome` (Cancel no longer pending). `missing`: when the job completed
+ * without sending what it makes, why that is a failure (an `INTERNAL` error's message).
+ */
+export function finishedWith<S extends JobLifecycleState>(state: S, outcome: JobOutcome, missing: string | null = null): S {
+  const base = { ...state, cancelRequested: false };
+  switch (outcome.state) {
+    case 'completed':
+      return missing === null
+        ? { ...base, status: 'completed' }
+        : { ...base, status: 'failed', error: { code: 'INTERNAL', message: missing } };
+    case 'cancelled':
+      return { ...base, status: 'cancelled' };
+    case 'failed':
+      return { ...base, status: 'failed', error: outcome.error };
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import type { JobEvent, JobId } from '../ipc';
 import { formatEta } from './imageJobState';
-import { currentJobOf, reduceJobLifecycle, type JobLifecycleAction, type JobLifecycleState } from './jobState';
+import { currentJobOf, finishedWith, reduceJobLifecycle, type JobLifecycleAction, type JobLifecycleState } from './jobState';
 
 /** A restyled photo: the result and the original, both PNGs of the same size. */
 export interface RestyledImage {
@@ -86,16 +86,9 @@ function reduceEvent<R>(state: MediaJobState<R>, event: JobEvent): MediaJobState
     }
     case 'finished': {
       if (!running) return adopted;
-      const base = { ...adopted, done: event.done, etaMs: null, cancelRequested: false };
-      switch (event.outcome.state) {
-        case 'completed':
-          return { ...base, status: 'completed', total: Math.max(adopted.total, event.done) };
-        case 'cancelled':
-          // A cancelled clip or animation leaves no file: drop anything announced.
-          return { ...base, status: 'cancelled', file: null };
-        case 'failed':
-          return { ...base, status: 'failed', error: event.outcome.error, file: null };
-      }
+      const ended = finishedWith({ ...adopted, done: event.done, etaMs: null }, event.outcome);
+      // A cancelled or failed clip or animation leaves no file: drop anything announced.
+      return ended.status === 'completed' ? { ...ended, total: Math.max(adopted.total, event.done) } : { ...ended, file: null };
     }
   }
   return state;

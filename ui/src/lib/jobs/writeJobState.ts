@@ -9,6 +9,7 @@
 import type { JobEvent, WriteRequest, WriteResult, WriteTool, WriteVariant } from '../ipc';
 import {
   currentJobOf,
+  finishedWith,
   plural,
   reduceJobLifecycle,
   type JobLifecycleAction,
@@ -60,26 +61,9 @@ function reduceEvent(state: WriteJobState, event: JobEvent): WriteJobState {
       return { ...adopted, streams: appendDelta(adopted.streams, event.variant, event.text) };
     case 'written':
       return running ? { ...adopted, result: event.result } : adopted;
-    case 'finished': {
+    case 'finished':
       if (!running) return adopted;
-      const base = { ...adopted, cancelRequested: false };
-      switch (event.outcome.state) {
-        case 'completed':
-          if (adopted.result === null) {
-            return {
-              ...base,
-              status: 'failed',
-              error: { code: 'INTERNAL', message: 'The writing job ended without sending its result.' },
-            };
-          }
-          return { ...base, status: 'completed' };
-        case 'cancelled':
-          return { ...base, status: 'cancelled' };
-        case 'failed':
-          return { ...base, status: 'failed', error: event.outcome.error };
-      }
-      return base;
-    }
+      return finishedWith(adopted, event.outcome, adopted.result === null ? 'The writing job ended without sending its result.' : null);
     default:
       // `started` and `progress` say nothing the cards show; `image` is not a writing event.
       return adopted;
